@@ -150,6 +150,7 @@ public final class Shape {
    * NumPy broadcasting of two shapes.
    *
    * @return the broadcast shape, or empty when they are incompatible
+   * @throws IllegalArgumentException if the broadcast shape's element count overflows a long
    */
   public static Optional<Shape> broadcast(Shape a, Shape b) {
     int r = Math.max(a.rank(), b.rank());
@@ -170,7 +171,8 @@ public final class Shape {
         return Optional.empty();
       }
     }
-    return Optional.of(new Shape(out));
+    // of() checks the element count: [2^40,1] with [1,2^40] broadcasts to more than a long holds.
+    return Optional.of(of(out));
   }
 
   /** Normalises a possibly negative axis against this rank, or returns -1 if out of range. */

@@ -165,12 +165,17 @@ public final class Validator {
       for (var p : s.inputs()) {
         if (p.variadic()) {
           int count = 0;
-          for (Edge e : g.edgesInto(n.id())) {
+          List<Edge> into = g.edgesInto(n.id());
+          for (Edge e : into) {
             String port = e.to().port();
             if (port.startsWith(p.name() + ".")) {
               try {
-                count =
-                    Math.max(count, Integer.parseInt(port.substring(p.name().length() + 1)) + 1);
+                int index = Integer.parseInt(port.substring(p.name().length() + 1));
+                // An index beyond the edge count cannot be part of a gap-free list; bounding it
+                // keeps "arrays.2000000000" from expanding into billions of port names.
+                if (index >= 0 && index < into.size()) {
+                  count = Math.max(count, index + 1);
+                }
               } catch (NumberFormatException ex) {
                 // reported as an unknown port by checkEdges
               }

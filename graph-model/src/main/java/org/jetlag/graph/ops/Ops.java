@@ -47,6 +47,11 @@ public final class Ops {
           "io",
           "control");
 
+  // Declared before the static block that builds the catalogue: static fields initialise in
+  // textual order, and the block reads these.
+  private static final PortSpec X = PortSpec.of("x", "the input array");
+  private static final PortSpec OUT_PORT = PortSpec.of(OUT, "the result");
+
   private static final List<OpSpec> ALL;
   private static final Map<String, OpSpec> BY_NAME;
 
@@ -93,9 +98,6 @@ public final class Ops {
   public static String wireName(Enum<?> fn) {
     return fn.name().toLowerCase(java.util.Locale.ROOT);
   }
-
-  private static final PortSpec X = PortSpec.of("x", "the input array");
-  private static final PortSpec OUT_PORT = PortSpec.of(OUT, "the result");
 
   private static OpSpec op(
       String name,
@@ -483,6 +485,16 @@ public final class Ops {
               int r = s.rank();
               long[] perm = new long[r];
               Optional<List<Long>> axes = c.getLongs("axes");
+              if (axes.isPresent() && axes.get().size() != r) {
+                throw new OpTypeException(
+                    "axes",
+                    "expected a permutation of the "
+                        + r
+                        + " axes of "
+                        + c.in("x")
+                        + ", got "
+                        + axes.get());
+              }
               boolean[] seen = new boolean[r];
               for (int i = 0; i < r; i++) {
                 long a =

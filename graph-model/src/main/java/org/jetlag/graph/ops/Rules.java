@@ -175,10 +175,11 @@ final class Rules {
     long[] r = sliceBounds(dim, start, stop, step);
     long lo = r[0];
     long hi = r[1];
+    // Written so that no intermediate overflows, even for a step of Long.MIN_VALUE or MAX_VALUE.
     if (step > 0) {
-      return hi > lo ? (hi - lo + step - 1) / step : 0;
+      return hi > lo ? (hi - lo - 1) / step + 1 : 0;
     }
-    return lo > hi ? (lo - hi - step - 1) / -step : 0;
+    return lo > hi ? (hi - lo + 1) / step + 1 : 0;
   }
 
   /** Clamped {start, stop} for Python slice semantics. */

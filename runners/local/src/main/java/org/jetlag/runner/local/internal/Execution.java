@@ -1,0 +1,290 @@
+package org.jetlag.runner.local.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.jetlag.arrow.ArrayFileException;
+import org.jetlag.arrow.Chunk;
+import org.jetlag.arrow.NdArray;
+import org.jetlag.graph.Node;
+import org.jetlag.graph.PortRef;
+import org.jetlag.graph.TensorType;
+import org.jetlag.graph.TypedGraph;
+import org.jetlag.graph.ops.OpKind;
+import org.jetlag.graph.ops.Ops;
+import org.jetlag.perf.NodeProfile;
+import org.jetlag.perf.RunProfile;
+import org.jetlag.runner.RunFailure;
+import org.jetlag.runner.RunRequest;
+import org.jetlag.runner.RunResult;
+
+/** One run of the local runner: planning, wiring, completion and clean-up. */
+public final class Execution {
+  private static final AtomicLong SEQ = new AtomicLong();
+
+  private final TypedGraph g;
+  private final RunRequest req;
+  private final Executor executor;
+  private final int threads;
+  private final BufferAllocator root;
+  private final String runner;
+  private volatile RunContext ctx;
+  private volatile boolean cancelled;
+
+  /** A run of {@code g} with {@code req}; nothing starts until {@link #start()}. */
+  public Execution(
+      TypedGraph g,
+      RunRequest req,
+      Executor executor,
+      int threads,
+      BufferAllocator root,
+      String runner) {
+    this.g = g;
+    this.req = req;
+    this.executor = executor;
+    this.threads = threads;
+    this.root = root;
+    this.runner = runner;
+  }
+
+  /** Plans and wires the run; the future completes with the outputs or the first failure. */
+  public CompletableFuture<RunResult> start() {
+    long t0 = System.nanoTime();
+    long limit = Math.min(root.getLimit(), req.options().memoryLimitBytes());
+    BufferAllocator runAlloc =
+        root.newChildAllocator("run-" + SEQ.incrementAndGet() + "-" + g.graph().name(), 0, limit);
+    RunContext c = new RunContext(executor, runAlloc, req.options());
+    ctx = c;
+    if (cancelled) {
+      c.stop(new CancellationException("cancelled"));
+    }
+    CompletableFuture<Map<String, Value>> outs;
+    try {
+      outs = wire(c);
+    } catch (RuntimeException e) {
+      c.stop(e);
+      outs = CompletableFuture.failedFuture(e);
+    }
+    req.options()
+        .timeout()
+        .ifPresent(
+            d ->
+                CompletableFuture.delayedExecutor(d.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(
+                        () ->
+                            c.stop(
+                                new RunFailure(
+                                    "run of graph '"
+                                        + g.graph().name()
+                                        + "' exceeded its timeout of "
+                                        + d.toMillis()
+                                        + " ms",
+                                    null,
+                                    null))));
+    return outs.handle((m, err) -> new Object[] {m, err})
+        .thenCompose(r -> c.quiesce().thenApply(v -> r))
+        .thenApply(
+            r -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Value> m = (Map<String, Value>) r[0];
+              Throwable err = (Throwable) r[1];
+              if (err == null && c.stopped()) {
+                err = new CancellationException("cancelled");
+              }
+              if (err != null) {
+                c.live.freeAll();
+                c.closeAllocators();
+                runAlloc.close();
+                throw asFailure(c, err);
+              }
+              return result(c, runAlloc, m, System.nanoTime() - t0);
+            });
+  }
+
+  /** Stops the run; its future completes with a {@link CancellationException}. */
+  public void cancel() {
+    cancelled = true;
+    RunContext c = ctx;
+    if (c != null) {
+      c.stop(new CancellationException("cancelled"));
+    }
+  }
+
+  private static RuntimeException asFailure(RunContext c, Throwable err) {
+    Throwable e = unwrap(err);
+    if (e instanceof CancellationException && e.getCause() instanceof RunFailure) {
+      return (RunFailure) e.getCause();
+    }
+    if (e instanceof CancellationException) {
+      return (CancellationException) e;
+    }
+    if (e instanceof RunFailure) {
+      return (RunFailure) e;
+    }
+    if (e instanceof RuntimeException && e instanceof org.jetlag.graph.JetLagException) {
+      return new RunFailure(e.getMessage(), null, e);
+    }
+    return new RunFailure("run failed: " + e, null, e);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Waits for a run's result.
+   *
+   * @throws RunFailure or {@link CancellationException}
+   */
+  public static RunResult join(CompletableFuture<RunResult> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable t = unwrap(e);
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      throw new RunFailure("run failed: " + t, null, t);
+    }
+  }
+
+  private CompletableFuture<Map<String, Value>> wire(RunContext c) {
+    Path base = req.baseDir();
+    Map<String, TensorType> inTypes = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>();
+    for (Node n : g.graph().inputNodes()) {
+      String name = (String) g.params(n.id()).get("name");
+      names.add(name);
+      TensorType declared = g.type(new PortRef(n.id(), Ops.OUT));
+      RunRequest.InputSource s =
+          req.input(name)
+              .orElseThrow(
+                  () ->
+                      RunFailure.at(
+                          n.id(),
+                          n.op(),
+                          "input '"
+                              + name
+                              + "': expected data of type "
+                              + declared
+                              + ", got none (give it with --input "
+                              + name
+                              + "=FILE)",
+                          null));
+      TensorType t;
+      if (s instanceof RunRequest.InputSource.Array) {
+        t = ((RunRequest.InputSource.Array) s).array().type();
+      } else {
+        Path p = base.resolve(((RunRequest.InputSource.File) s).path());
+        try {
+          OpKind.IoFn fn = Sources.readerFor(p);
+          t =
+              fn == OpKind.IoFn.READ_CSV
+                  ? Planner.csvType(p, declared, false, ',')
+                  : Planner.header(fn, p, declared);
+        } catch (ArrayFileException e) {
+          throw RunFailure.at(n.id(), n.op(), "input '" + name + "': " + e.getMessage(), e);
+        }
+      }
+      inTypes.put(name, t);
+    }
+    for (String given : req.inputs().keySet()) {
+      if (!names.contains(given)) {
+        throw new RunFailure(
+            "graph '"
+                + g.graph().name()
+                + "' has no input named '"
+                + given
+                + "'; its inputs are "
+                + names,
+            null,
+            null);
+      }
+    }
+    Map<Long, Long> maxRow = new LinkedHashMap<>();
+    Map<PortRef, TensorType> types =
+        Planner.types(
+            g,
+            inTypes,
+            base,
+            "",
+            t -> {
+              if (t.shape().rank() > 0) {
+                long rowBytes = Math.max(1, t.shape().rowSize()) * t.dtype().byteWidth();
+                maxRow.merge(t.shape().dim(0), rowBytes, Math::max);
+              }
+            });
+    long chunkBytes = req.options().chunkBytes();
+    maxRow.forEach((rows, rb) -> c.rowsPerChunk.put(rows, Math.max(1, chunkBytes / rb)));
+    GraphExec x = new GraphExec(c, g, "", base, types);
+    Map<String, Value> inputs = new LinkedHashMap<>();
+    for (Node n : g.graph().inputNodes()) {
+      String name = (String) g.params(n.id()).get("name");
+      int uses = x.inputUses(name);
+      RunRequest.InputSource s = req.input(name).orElseThrow();
+      if (s instanceof RunRequest.InputSource.Array) {
+        inputs.put(name, Sources.fromArray(x, n, ((RunRequest.InputSource.Array) s).array(), uses));
+      } else {
+        Path p = base.resolve(((RunRequest.InputSource.File) s).path());
+        inputs.put(name, Sources.readFile(x, n, p, Sources.readerFor(p), inTypes.get(name), uses));
+      }
+    }
+    return x.run(inputs);
+  }
+
+  private RunResult result(
+      RunContext c, BufferAllocator runAlloc, Map<String, Value> m, long wall) {
+    Map<String, NdArray> outs = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Value> e : m.entrySet()) {
+        Value v = e.getValue();
+        List<Chunk> chunks = new ArrayList<>();
+        for (var f : v.chunks()) {
+          Ref r = f.join();
+          if (r.count() == 1 && !r.isBorrowed()) {
+            chunks.add(r.detach());
+          } else {
+            Chunk src = r.chunk();
+            Chunk copy =
+                Chunk.allocate(c.allocator("outputs"), src.dtype(), src.shape(), src.rowStart());
+            Blocks.fill(Blocks.read(src), copy, 0);
+            chunks.add(copy);
+            r.release();
+          }
+        }
+        outs.put(e.getKey(), NdArray.of(v.type().dtype(), v.shape(), chunks));
+      }
+    } catch (RuntimeException e) {
+      outs.values().forEach(NdArray::close);
+      c.live.freeAll();
+      c.closeAllocators();
+      runAlloc.close();
+      throw e;
+    }
+    c.live.freeAll();
+    List<NodeProfile> profiles = new ArrayList<>();
+    for (NodeStats s : c.allStats()) {
+      profiles.add(s.profile());
+    }
+    RunProfile profile = new RunProfile(g.graph().name(), runner, threads, wall, profiles);
+    return new RunResult(
+        outs,
+        profile,
+        () -> {
+          c.closeAllocators();
+          runAlloc.close();
+        });
+  }
+}

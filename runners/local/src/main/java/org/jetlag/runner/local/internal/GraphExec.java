@@ -1,0 +1,326 @@
+package org.jetlag.runner.local.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.jetlag.arrow.Chunk;
+import org.jetlag.graph.DType;
+import org.jetlag.graph.JetLagException;
+import org.jetlag.graph.Node;
+import org.jetlag.graph.PortRef;
+import org.jetlag.graph.Shape;
+import org.jetlag.graph.TensorType;
+import org.jetlag.graph.TypedGraph;
+import org.jetlag.graph.ops.OpKind;
+import org.jetlag.graph.ops.Ops;
+import org.jetlag.kernels.Block;
+import org.jetlag.runner.RunEvent;
+import org.jetlag.runner.RunFailure;
+
+/**
+ * Runs one level of a graph (the top level, or one body of a composite or loop) by wiring a future
+ * per chunk of every node output; the work itself runs on the run's executor.
+ *
+ * <p>Ownership: every chunk is a {@link Ref} counted once per consuming edge. A consumer that works
+ * chunk by chunk releases chunk {@code i} when its task {@code i} is done; a consumer that needs
+ * whole arrays releases them when it is done; an {@code output} node keeps its reference and hands
+ * it to the caller.
+ */
+final class GraphExec {
+  /** Elements per block in fused elementwise passes: small enough to stay in L1/L2. */
+  static final int BLOCK = 2048;
+
+  final RunContext ctx;
+  final TypedGraph g;
+  final String prefix;
+  final Path baseDir;
+  final Map<PortRef, TensorType> types;
+  final Fusion fusion;
+
+  /** Transposes never materialised: their only consumers compute {@code X.T @ B} by chunks. */
+  final java.util.Set<String> virtualTransposes;
+
+  private final Map<PortRef, Value> values = new LinkedHashMap<>();
+  private final List<CompletableFuture<?>> sinks = new ArrayList<>();
+
+  GraphExec(
+      RunContext ctx, TypedGraph g, String prefix, Path baseDir, Map<PortRef, TensorType> types) {
+    this.ctx = ctx;
+    this.g = g;
+    this.prefix = prefix;
+    this.baseDir = baseDir;
+    this.types = types;
+    this.fusion = new Fusion(g, types);
+    this.virtualTransposes = virtualTransposes(g, types);
+  }
+
+  /**
+   * Transposes of a 2-D array X [N,k] whose every consumer is the left operand of a matmul or dot
+   * with a right operand of N rows and a floating result: those products are computed as the sum of
+   * per-chunk {@code X_i.T @ B_i}, so X.T is never built.
+   */
+  private static java.util.Set<String> virtualTransposes(
+      TypedGraph g, Map<PortRef, TensorType> types) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (Node n : g.order()) {
+      if (!n.op().equals("transpose")) {
+        continue;
+      }
+      TensorType in = types.get(g.source(n.id(), "x"));
+      Object axes = g.params(n.id()).get("axes");
+      if (in.shape().rank() != 2 || (axes != null && !axes.equals(List.of(1L, 0L)))) {
+        continue;
+      }
+      List<PortRef> cons = g.consumers(new PortRef(n.id(), Ops.OUT));
+      boolean ok = !cons.isEmpty();
+      for (PortRef c : cons) {
+        String op = g.graph().node(c.node()).map(Node::op).orElse("");
+        if (!(op.equals("matmul") || op.equals("dot")) || !c.port().equals("a")) {
+          ok = false;
+          break;
+        }
+        TensorType b = types.get(g.source(c.node(), "b"));
+        TensorType res = types.get(new PortRef(c.node(), Ops.OUT));
+        if (b.shape().rank() < 1
+            || b.shape().rank() > 2
+            || b.shape().dim(0) != in.shape().dim(0)
+            || !res.dtype().isFloating()) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        out.add(n.id());
+      }
+    }
+    return out;
+  }
+
+  /** Consuming edges of an output port at this level. */
+  int uses(PortRef p) {
+    return g.consumers(p).size();
+  }
+
+  /** Consuming edges of the graph input of that name. */
+  int inputUses(String name) {
+    Node n = g.inputNode(name).orElseThrow();
+    return uses(new PortRef(n.id(), Ops.OUT));
+  }
+
+  /**
+   * Wires the whole level. {@code inputs} hold one reference per consuming edge of each input node.
+   * Completes with the outputs by name, each chunk holding one reference for the caller.
+   */
+  CompletableFuture<Map<String, Value>> run(Map<String, Value> inputs) {
+    Map<String, Value> outs = new LinkedHashMap<>();
+    for (Node n : g.order()) {
+      String sink = fusion.sinkOf.get(n.id());
+      if (sink != null) {
+        if (sink.equals(n.id())) {
+          values.put(new PortRef(n.id(), Ops.OUT), new Fused(this, fusion.groups.get(sink)).wire());
+        }
+        continue;
+      }
+      OpKind kind = g.spec(n.id()).kind();
+      if (kind instanceof OpKind.GraphPort) {
+        if (((OpKind.GraphPort) kind).fn() == OpKind.GraphPortFn.INPUT) {
+          String name = (String) g.params(n.id()).get("name");
+          values.put(new PortRef(n.id(), Ops.OUT), inputs.get(name));
+        } else {
+          outs.put((String) g.params(n.id()).get("name"), in(n, "x"));
+        }
+        continue;
+      }
+      kind.accept(new NodeWiring(this, n));
+    }
+    List<CompletableFuture<?>> all = new ArrayList<>(sinks);
+    for (Value v : outs.values()) {
+      all.add(v.all());
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(v -> outs);
+  }
+
+  // ------------------------------------------------------------------ helpers for wiring
+
+  Value in(Node n, String port) {
+    Value v = values.get(g.source(n.id(), port));
+    if (v == null) {
+      throw new IllegalStateException("no value wired for " + g.source(n.id(), port));
+    }
+    return v;
+  }
+
+  void put(Node n, String port, Value v) {
+    values.put(new PortRef(n.id(), port), v);
+  }
+
+  void sink(CompletableFuture<?> f) {
+    sinks.add(f);
+  }
+
+  TensorType outType(Node n) {
+    return types.get(new PortRef(n.id(), Ops.OUT));
+  }
+
+  String path(Node n) {
+    return prefix + n.id();
+  }
+
+  BufferAllocator allocator(Node n) {
+    return ctx.allocator(path(n));
+  }
+
+  Partition partitionOf(Shape s) {
+    if (s.rank() == 0) {
+      return Partition.single(1);
+    }
+    Long rows = ctx.rowsPerChunk.get(s.dim(0));
+    return Partition.of(s.dim(0), rows == null ? Math.max(1, s.dim(0)) : rows);
+  }
+
+  /** The shape of chunk {@code i} of an array of shape {@code s} under partition {@code p}. */
+  static Shape chunkShape(Shape s, Partition p, int i) {
+    return s.rank() == 0 ? s : s.withDim(0, p.rows(i));
+  }
+
+  /**
+   * Runs {@code body} on the executor once {@code deps} complete, timing it for the node, naming
+   * the node in any failure, and stopping the run on failure.
+   */
+  <T> CompletableFuture<T> task(
+      Node n, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
+    return task(n, List.of(n), deps, body, elementsOut);
+  }
+
+  /**
+   * As {@link #task(Node, CompletableFuture, Supplier, long)} for a fused task: its time is split
+   * equally among {@code members} (each did the same number of element operations).
+   */
+  <T> CompletableFuture<T> task(
+      Node n, List<Node> members, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
+    String path = path(n);
+    String op = n.op();
+    NodeStats stats = ctx.stats(path, op);
+    List<NodeStats> shares = new ArrayList<>();
+    for (Node m : members) {
+      shares.add(ctx.stats(path(m), m.op()));
+    }
+    CompletableFuture<T> f =
+        deps.thenApplyAsync(
+            ignored -> {
+              ctx.checkRunning();
+              if (stats.start()) {
+                ctx.emit(new RunEvent.NodeStarted(path));
+              }
+              long t0 = System.nanoTime();
+              try {
+                T r = body.get();
+                long dt = (System.nanoTime() - t0) / shares.size();
+                for (NodeStats s : shares) {
+                  s.record(dt, elementsOut);
+                }
+                return r;
+              } catch (CancellationException e) {
+                throw e;
+              } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                RunFailure rf = failure(path, op, e);
+                ctx.stop(rf);
+                ctx.emit(new RunEvent.NodeFailed(path, rf.getMessage()));
+                throw rf;
+              } finally {
+                ctx.taskDone();
+              }
+            },
+            ctx.executor);
+    ctx.track(f);
+    return f;
+  }
+
+  static RunFailure failure(String path, String op, Throwable e) {
+    if (e instanceof RunFailure) {
+      return (RunFailure) e;
+    }
+    if (e instanceof CompletionException && e.getCause() != null) {
+      return failure(path, op, e.getCause());
+    }
+    String msg;
+    if (e instanceof OutOfMemoryException) {
+      msg = "out of memory: " + e.getMessage() + " (raise --memory or lower the chunk size)";
+    } else if (e instanceof JetLagException) {
+      msg = e.getMessage();
+    } else if (e instanceof OutOfMemoryError) {
+      msg = "Java heap exhausted (" + e.getMessage() + "); raise -Xmx";
+    } else {
+      msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+    return RunFailure.at(path, op, msg, e);
+  }
+
+  /** A new owned chunk for a node's output. */
+  Chunk allocate(Node n, DType dtype, Shape chunkShape, long rowStart) {
+    return Chunk.allocate(allocator(n), dtype, chunkShape, rowStart);
+  }
+
+  /**
+   * A value whose chunks come from one whole-array computation: the block is split into chunks of
+   * the output's partition.
+   */
+  Value fromBlock(Node n, TensorType t, CompletableFuture<Block> block, int uses) {
+    Partition p = partitionOf(t.shape());
+    long row = t.shape().rank() == 0 ? 1 : t.shape().rowSize();
+    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
+    for (int i = 0; i < p.count(); i++) {
+      int ci = i;
+      Shape cs = chunkShape(t.shape(), p, i);
+      chunks.add(
+          block.thenApplyAsync(
+              b -> {
+                ctx.checkRunning();
+                Chunk c = allocate(n, t.dtype(), cs, p.start(ci));
+                try {
+                  Blocks.fill(b, c, p.start(ci) * row);
+                } catch (RuntimeException e) {
+                  c.close();
+                  throw failure(path(n), n.op(), e);
+                }
+                return Ref.owned(c, uses, ctx.live);
+              },
+              ctx.executor));
+      ctx.track(chunks.get(i));
+    }
+    return new Value(t, p, chunks);
+  }
+
+  /** Reads a whole value into one block once all its chunks are ready. */
+  static Block gatherNow(Value v, String what) {
+    List<Chunk> cs = new ArrayList<>();
+    for (CompletableFuture<Ref> f : v.chunks()) {
+      cs.add(f.join().chunk());
+    }
+    return Blocks.gather(v.type().dtype(), cs, what);
+  }
+
+  /** Releases one reference on every chunk of a value (after a whole-array consumer is done). */
+  static void releaseAll(Value v) {
+    for (CompletableFuture<Ref> f : v.chunks()) {
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        f.join().release();
+      }
+    }
+  }
+
+  /** Adds {@code n} references to every chunk (all must be ready). */
+  static void retainAll(Value v, int n) {
+    for (CompletableFuture<Ref> f : v.chunks()) {
+      f.join().retain(n);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package org.jetlag.runner.local.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jetlag.arrow.Chunk;
+
+/**
+ * A reference-counted chunk: each planned use holds one count and releases it when done; the chunk
+ * is closed when the count reaches zero. Borrowed chunks (the caller's input arrays) are never
+ * closed.
+ */
+final class Ref {
+  private final Chunk chunk;
+  private final boolean borrowed;
+  private final AtomicInteger refs;
+  private final CompletableFuture<Void> freed = new CompletableFuture<>();
+  private final LiveSet live;
+
+  private Ref(Chunk chunk, int refs, boolean borrowed, LiveSet live) {
+    this.chunk = chunk;
+    this.borrowed = borrowed;
+    this.refs = new AtomicInteger(refs);
+    this.live = live;
+    live.add(this);
+    if (refs == 0) {
+      free();
+    }
+  }
+
+  /** An owned chunk with {@code uses} holders; closed at once when there are none. */
+  static Ref owned(Chunk c, int uses, LiveSet live) {
+    return new Ref(c, uses, false, live);
+  }
+
+  /** A caller's chunk: counted like the others, never closed. */
+  static Ref borrowed(Chunk c, int uses, LiveSet live) {
+    return new Ref(c, uses, true, live);
+  }
+
+  Chunk chunk() {
+    return chunk;
+  }
+
+  /** Adds holders. */
+  void retain(int n) {
+    if (n == 0) {
+      return;
+    }
+    int before = refs.getAndAdd(n);
+    if (before <= 0) {
+      throw new IllegalStateException("retain of a freed chunk " + chunk);
+    }
+  }
+
+  /** Drops one holder; frees the chunk when none remain. */
+  void release() {
+    int now = refs.decrementAndGet();
+    if (now == 0) {
+      free();
+    } else if (now < 0) {
+      throw new IllegalStateException("chunk released more often than retained: " + chunk);
+    }
+  }
+
+  int count() {
+    return refs.get();
+  }
+
+  /** Completes when the chunk has been freed (for read-ahead windows). */
+  CompletableFuture<Void> freed() {
+    return freed;
+  }
+
+  /** Frees regardless of the count; used to clean up after a failed or cancelled run. */
+  void forceFree() {
+    refs.set(0);
+    free();
+  }
+
+  /** Hands the chunk to a new owner (a run's output): it leaves the run's books unclosed. */
+  Chunk detach() {
+    live.remove(this);
+    refs.set(0);
+    freed.complete(null);
+    return chunk;
+  }
+
+  boolean isBorrowed() {
+    return borrowed;
+  }
+
+  private void free() {
+    if (freed.isDone()) {
+      return;
+    }
+    if (!borrowed) {
+      chunk.close();
+    }
+    live.remove(this);
+    freed.complete(null);
+  }
+}

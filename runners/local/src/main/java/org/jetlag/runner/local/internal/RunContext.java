@@ -1,0 +1,120 @@
+package org.jetlag.runner.local.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.jetlag.runner.RunEvent;
+import org.jetlag.runner.RunOptions;
+
+/** What every task of one run shares: executor, memory, counters, cancellation. */
+final class RunContext {
+  final Executor executor;
+  final BufferAllocator runAllocator;
+  final RunOptions options;
+  final LiveSet live = new LiveSet();
+  final Map<Long, Long> rowsPerChunk = new ConcurrentHashMap<>();
+  private final Map<String, BufferAllocator> allocators = new ConcurrentHashMap<>();
+  private final Map<String, NodeStats> stats = new ConcurrentHashMap<>();
+  private final AtomicReference<Throwable> stop = new AtomicReference<>();
+  private final AtomicLong tasksDone = new AtomicLong();
+  private final AtomicLong tasksKnown = new AtomicLong();
+  private final List<CompletableFuture<?>> tasks = Collections.synchronizedList(new ArrayList<>());
+
+  RunContext(Executor executor, BufferAllocator runAllocator, RunOptions options) {
+    this.executor = executor;
+    this.runAllocator = runAllocator;
+    this.options = options;
+  }
+
+  /** The allocator of a node (named by its path), created on first use. */
+  BufferAllocator allocator(String path) {
+    return allocators.computeIfAbsent(
+        path, p -> runAllocator.newChildAllocator(p, 0, runAllocator.getLimit()));
+  }
+
+  /** Closes every node allocator (after outputs are freed). */
+  void closeAllocators() {
+    List<String> keys = new ArrayList<>(allocators.keySet());
+    Collections.sort(keys);
+    for (String k : keys) {
+      allocators.remove(k).close();
+    }
+  }
+
+  NodeStats stats(String path, String op) {
+    return stats.computeIfAbsent(path, p -> new NodeStats(p, op, stats.size()));
+  }
+
+  /** Per-node stats in first-seen order. */
+  List<NodeStats> allStats() {
+    List<NodeStats> l = new ArrayList<>(stats.values());
+    l.sort((a, b) -> Integer.compare(a.order, b.order));
+    return l;
+  }
+
+  /** Records a task so cleanup can wait for every task to settle. */
+  void track(CompletableFuture<?> f) {
+    tasks.add(f);
+    tasksKnown.incrementAndGet();
+  }
+
+  void taskDone() {
+    long d = tasksDone.incrementAndGet();
+    options.listener().onEvent(new RunEvent.Progress(d, tasksKnown.get()));
+  }
+
+  /** A future that completes when every task tracked so far, and any they add, has settled. */
+  CompletableFuture<Void> quiesce() {
+    List<CompletableFuture<?>> snapshot;
+    synchronized (tasks) {
+      snapshot = new ArrayList<>(tasks);
+    }
+    return CompletableFuture.allOf(snapshot.toArray(new CompletableFuture<?>[0]))
+        .handle((v, e) -> null)
+        .thenCompose(
+            v -> {
+              synchronized (tasks) {
+                if (tasks.size() == snapshot.size()) {
+                  return CompletableFuture.<Void>completedFuture(null);
+                }
+              }
+              return quiesce();
+            });
+  }
+
+  /** Stops new tasks from starting; the first reason wins. */
+  void stop(Throwable why) {
+    stop.compareAndSet(null, why);
+  }
+
+  /** Throws if the run was stopped; called at the start of every task. */
+  void checkRunning() {
+    Throwable t = stop.get();
+    if (t != null) {
+      CancellationException c = new CancellationException("run stopped: " + t.getMessage());
+      c.initCause(t);
+      throw c;
+    }
+  }
+
+  boolean stopped() {
+    return stop.get() != null;
+  }
+
+  void emit(RunEvent e) {
+    options.listener().onEvent(e);
+  }
+
+  Map<String, BufferAllocator> allocatorsView() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(allocators));
+  }
+}

@@ -1,0 +1,158 @@
+package org.jetlag.runner.local.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.apache.arrow.memory.BufferAllocator;
+import org.jetlag.arrow.ArrayFileException;
+import org.jetlag.arrow.ArrowFiles;
+import org.jetlag.arrow.Chunk;
+import org.jetlag.arrow.CsvFiles;
+import org.jetlag.arrow.NdArray;
+import org.jetlag.arrow.NpyFiles;
+import org.jetlag.graph.Node;
+import org.jetlag.graph.Shape;
+import org.jetlag.graph.TensorType;
+import org.jetlag.graph.ops.OpKind;
+
+/** Turns caller arrays and files into run values split by the run's partitions. */
+final class Sources {
+  private Sources() {}
+
+  /** The reader op for a file name's extension. */
+  static OpKind.IoFn readerFor(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".npy")) {
+      return OpKind.IoFn.READ_NPY;
+    }
+    if (name.endsWith(".csv") || name.endsWith(".txt")) {
+      return OpKind.IoFn.READ_CSV;
+    }
+    if (name.endsWith(".arrow") || name.endsWith(".feather") || name.endsWith(".ipc")) {
+      return OpKind.IoFn.READ_ARROW;
+    }
+    throw new ArrayFileException(
+        file, "unknown file type: expected a name ending in .arrow, .feather, .npy or .csv");
+  }
+
+  /** A caller's array as a value: its chunks are borrowed when they match the partition. */
+  static Value fromArray(GraphExec x, Node n, NdArray a, int uses) {
+    Partition p = x.partitionOf(a.shape());
+    List<Chunk> cs = a.chunks();
+    boolean same = cs.size() == p.count();
+    for (int i = 0; same && i < cs.size(); i++) {
+      same = cs.get(i).rowStart() == p.start(i) && cs.get(i).rows() == p.rows(i);
+    }
+    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
+    if (same && a.shape().rank() > 0) {
+      for (Chunk c : cs) {
+        chunks.add(CompletableFuture.completedFuture(Ref.borrowed(c, uses, x.ctx.live)));
+      }
+      return new Value(a.type(), p, chunks);
+    }
+    CompletableFuture<org.jetlag.kernels.Block> all =
+        x.task(
+            n,
+            CompletableFuture.completedFuture(null),
+            () -> Blocks.gather(a.dtype(), cs, "input"),
+            0);
+    return x.fromBlock(n, a.type(), all, uses);
+  }
+
+  /** Reads a file for a {@code read_*} node or a graph input given as a file. */
+  static Value readFile(GraphExec x, Node n, Path file, OpKind.IoFn fn, TensorType t, int uses) {
+    Partition p = x.partitionOf(t.shape());
+    CompletableFuture<NdArray> read =
+        x.task(
+            n,
+            CompletableFuture.completedFuture(null),
+            () -> {
+              BufferAllocator alloc = x.allocator(n);
+              NdArray a;
+              switch (fn) {
+                case READ_ARROW:
+                  a = ArrowFiles.read(file, alloc);
+                  break;
+                case READ_NPY:
+                  a = NpyFiles.read(file, alloc, rowsPerChunk(p));
+                  break;
+                case READ_CSV:
+                  {
+                    Boolean header = (Boolean) x.g.params(n.id()).getOrDefault("header", false);
+                    String delim = (String) x.g.params(n.id()).getOrDefault("delimiter", ",");
+                    a = CsvFiles.read(file, alloc, t.dtype(), header, delim.charAt(0));
+                    if (t.shape().rank() == 1 && a.shape().rank() == 2) {
+                      Shape flat = Shape.of(a.size());
+                      NdArray r = reshaped(x, n, a, flat);
+                      a.close();
+                      a = r;
+                    }
+                    break;
+                  }
+                default:
+                  throw new IllegalArgumentException(fn + " is not a reader");
+              }
+              if (!a.type().equals(t)) {
+                TensorType got = a.type();
+                a.close();
+                throw new ArrayFileException(file, "expected " + t + ", got " + got);
+              }
+              return a;
+            },
+            t.shape().knownSize());
+    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
+    CompletableFuture<List<Chunk>> split =
+        read.thenApplyAsync(a -> repartition(x, n, a, p), x.ctx.executor);
+    x.ctx.track(split);
+    for (int i = 0; i < p.count(); i++) {
+      int ci = i;
+      chunks.add(split.thenApply(l -> Ref.owned(l.get(ci), uses, x.ctx.live)));
+    }
+    return new Value(t, p, chunks);
+  }
+
+  private static long rowsPerChunk(Partition p) {
+    return Math.max(1, p.rows(0));
+  }
+
+  private static NdArray reshaped(GraphExec x, Node n, NdArray a, Shape s) {
+    List<Chunk> cs = new ArrayList<>();
+    long row = 0;
+    for (Chunk c : a.chunks()) {
+      Chunk d = Chunk.allocate(x.allocator(n), a.dtype(), Shape.of(c.size()), row);
+      Blocks.fill(Blocks.read(c), d, 0);
+      row += c.size();
+      cs.add(d);
+    }
+    return NdArray.of(a.dtype(), s, cs);
+  }
+
+  /** The array's chunks if they match the partition (taking them over), else copies. */
+  private static List<Chunk> repartition(GraphExec x, Node n, NdArray a, Partition p) {
+    List<Chunk> cs = a.chunks();
+    boolean same = cs.size() == p.count();
+    for (int i = 0; same && i < cs.size(); i++) {
+      same = cs.get(i).rowStart() == p.start(i) && cs.get(i).rows() == p.rows(i);
+    }
+    if (same && a.shape().rank() > 0) {
+      return new ArrayList<>(cs); // ownership moves to the refs; the NdArray is dropped unclosed
+    }
+    try {
+      org.jetlag.kernels.Block whole = Blocks.gather(a.dtype(), cs, "file input");
+      long row = a.shape().rank() == 0 ? 1 : a.shape().rowSize();
+      List<Chunk> out = new ArrayList<>();
+      for (int i = 0; i < p.count(); i++) {
+        Chunk c =
+            Chunk.allocate(
+                x.allocator(n), a.dtype(), GraphExec.chunkShape(a.shape(), p, i), p.start(i));
+        Blocks.fill(whole, c, p.start(i) * row);
+        out.add(c);
+      }
+      return out;
+    } finally {
+      a.close();
+    }
+  }
+}

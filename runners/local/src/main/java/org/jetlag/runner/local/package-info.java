@@ -1,0 +1,2 @@
+/** The local asynchronous runner, JetLag's default. */
+package org.jetlag.runner.local;

@@ -1,0 +1,56 @@
+package org.jetlag.runner;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to run: chunk size, memory limit, timeout and who listens to progress. Immutable.
+ *
+ * @param chunkBytes target bytes per chunk along axis 0 (a few MB)
+ * @param memoryLimitBytes the most memory the run's arrays may hold
+ * @param timeout fails the run when exceeded; empty for none
+ * @param listener receives run events on worker threads; must be quick and thread-safe
+ */
+public record RunOptions(
+    long chunkBytes, long memoryLimitBytes, Optional<Duration> timeout, RunListener listener) {
+  /** Default target chunk size: 4 MiB. */
+  public static final long DEFAULT_CHUNK_BYTES = 4L << 20;
+
+  /** Validates. */
+  public RunOptions {
+    if (chunkBytes < 8) {
+      throw new IllegalArgumentException("chunkBytes must be at least 8, got " + chunkBytes);
+    }
+    if (memoryLimitBytes <= 0) {
+      throw new IllegalArgumentException("memoryLimitBytes must be positive");
+    }
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(listener, "listener");
+  }
+
+  /** 4 MiB chunks, no memory limit beyond the JVM's, no timeout, no listener. */
+  public static RunOptions defaults() {
+    return new RunOptions(DEFAULT_CHUNK_BYTES, Long.MAX_VALUE, Optional.empty(), e -> {});
+  }
+
+  /** These options with another chunk size. */
+  public RunOptions withChunkBytes(long bytes) {
+    return new RunOptions(bytes, memoryLimitBytes, timeout, listener);
+  }
+
+  /** These options with a memory limit. */
+  public RunOptions withMemoryLimit(long bytes) {
+    return new RunOptions(chunkBytes, bytes, timeout, listener);
+  }
+
+  /** These options with a timeout. */
+  public RunOptions withTimeout(Duration d) {
+    return new RunOptions(chunkBytes, memoryLimitBytes, Optional.of(d), listener);
+  }
+
+  /** These options with a listener. */
+  public RunOptions withListener(RunListener l) {
+    return new RunOptions(chunkBytes, memoryLimitBytes, timeout, l);
+  }
+}

@@ -1,0 +1,67 @@
+package org.jetlag.runner;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jetlag.arrow.NdArray;
+import org.jetlag.perf.RunProfile;
+
+/**
+ * The outputs of a finished run and what it cost. Owns the output arrays: close it to free them.
+ */
+public final class RunResult implements AutoCloseable {
+  private final Map<String, NdArray> outputs;
+  private final RunProfile profile;
+  private final AutoCloseable onClose;
+
+  /** A result owning the outputs; {@code onClose} runs after they are closed. */
+  public RunResult(Map<String, NdArray> outputs, RunProfile profile, AutoCloseable onClose) {
+    this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    this.profile = Objects.requireNonNull(profile);
+    this.onClose = Objects.requireNonNull(onClose);
+  }
+
+  /** The outputs by graph output name, in graph order. */
+  public Map<String, NdArray> outputs() {
+    return outputs;
+  }
+
+  /** The named output. */
+  public NdArray output(String name) {
+    NdArray a = outputs.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "no output named '" + name + "'; outputs are " + outputs.keySet());
+    }
+    return a;
+  }
+
+  /** Per-node time and calls. */
+  public RunProfile profile() {
+    return profile;
+  }
+
+  /** Frees the output arrays. */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (NdArray a : outputs.values()) {
+      try {
+        a.close();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    try {
+      onClose.close();
+    } catch (Exception e) {
+      if (first == null) {
+        first = new IllegalStateException("closing run resources failed: " + e.getMessage(), e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
