@@ -49,6 +49,8 @@ final class GraphExec {
   final java.util.Set<String> virtualTransposes;
 
   private final Map<PortRef, Value> values = new LinkedHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicIntegerArray> virtualUses =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final List<CompletableFuture<?>> sinks = new ArrayList<>();
 
   GraphExec(
@@ -102,6 +104,28 @@ final class GraphExec {
       }
     }
     return out;
+  }
+
+  /**
+   * Called by each consumer of a virtual transpose when it is done with chunk {@code i} of the
+   * transposed array X: the transpose's single reference on that chunk is released by the last.
+   */
+  void releaseVirtual(Node transpose, Value xv, int i) {
+    java.util.concurrent.atomic.AtomicIntegerArray left =
+        virtualUses.computeIfAbsent(
+            transpose.id(),
+            k -> {
+              int consumers = uses(new PortRef(transpose.id(), Ops.OUT));
+              java.util.concurrent.atomic.AtomicIntegerArray a =
+                  new java.util.concurrent.atomic.AtomicIntegerArray(xv.part().count());
+              for (int c = 0; c < a.length(); c++) {
+                a.set(c, consumers);
+              }
+              return a;
+            });
+    if (left.decrementAndGet(i) == 0) {
+      xv.chunks().get(i).join().release();
+    }
   }
 
   /** Consuming edges of an output port at this level. */

@@ -452,7 +452,7 @@ final class NodeWiring implements OpKind.Visitor<Void> {
                 bc.getDoubles(0, ba, 0, ba.length);
                 double[] acc = new double[k * m];
                 Linalg.transposeMatmul(xa, rows, k, ba, m, acc);
-                xv.chunks().get(ci).join().release();
+                x.releaseVirtual(transposeNode, xv, ci);
                 b.chunks().get(ci).join().release();
                 return acc;
               },
