@@ -62,7 +62,7 @@ public final class Execution {
     long limit = Math.min(root.getLimit(), req.options().memoryLimitBytes());
     BufferAllocator runAlloc =
         root.newChildAllocator("run-" + SEQ.incrementAndGet() + "-" + g.graph().name(), 0, limit);
-    RunContext c = new RunContext(executor, runAlloc, req.options());
+    RunContext c = new RunContext(executor, threads, runAlloc, req.options());
     ctx = c;
     if (cancelled) {
       c.stop(new CancellationException("cancelled"));
@@ -238,7 +238,10 @@ public final class Execution {
         inputs.put(name, Sources.fromArray(x, n, ((RunRequest.InputSource.Array) s).array(), uses));
       } else {
         Path p = base.resolve(((RunRequest.InputSource.File) s).path());
-        inputs.put(name, Sources.readFile(x, n, p, Sources.readerFor(p), inTypes.get(name), uses));
+        inputs.put(
+            name,
+            Sources.readFile(
+                x, n, p, Sources.readerFor(p), inTypes.get(name), uses, x.streamable(n)));
       }
     }
     return x.run(inputs);

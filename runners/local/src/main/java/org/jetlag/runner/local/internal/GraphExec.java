@@ -128,6 +128,66 @@ final class GraphExec {
     }
   }
 
+  /**
+   * True when a file source may be streamed with a bounded read-ahead: each of its consumers frees
+   * its chunks one by one and never waits on anything computed from all of the source. Then a file
+   * larger than memory flows through elementwise chains and reductions. Any other consumer (a
+   * whole-array op, a broadcast of a statistic of the same source) reads it whole.
+   */
+  boolean streamable(Node s) {
+    PortRef out = new PortRef(s.id(), Ops.OUT);
+    java.util.Set<String> desc = descendants(s.id());
+    TensorType st = types.get(out);
+    for (PortRef c : g.consumers(out)) {
+      Node cn = g.graph().node(c.node()).orElseThrow();
+      String sink = fusion.sinkOf.get(cn.id());
+      if (sink != null) {
+        TensorType gt = outType(g.graph().node(sink).orElseThrow());
+        boolean aligned =
+            st.shape().equals(gt.shape())
+                || (st.shape().rank() == gt.shape().rank()
+                    && st.shape().rank() > 0
+                    && st.shape().dim(0) == gt.shape().dim(0));
+        if (!aligned) {
+          return false;
+        }
+        java.util.Set<String> members = new java.util.HashSet<>();
+        for (Node m : fusion.groups.get(sink)) {
+          members.add(m.id());
+        }
+        for (Node m : fusion.groups.get(sink)) {
+          for (String port : g.inputPorts(m.id())) {
+            String src = g.source(m.id(), port).node();
+            if (!members.contains(src) && !src.equals(s.id()) && desc.contains(src)) {
+              return false;
+            }
+          }
+        }
+      } else if (!(g.spec(cn.id()).kind() instanceof OpKind.Reduce)
+          && !cn.op().equals("write_arrow")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private java.util.Set<String> descendants(String id) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+    todo.add(id);
+    while (!todo.isEmpty()) {
+      String v = todo.poll();
+      for (String port : g.outputPorts(v)) {
+        for (PortRef c : g.consumers(new PortRef(v, port))) {
+          if (seen.add(c.node())) {
+            todo.add(c.node());
+          }
+        }
+      }
+    }
+    return seen;
+  }
+
   /** Consuming edges of an output port at this level. */
   int uses(PortRef p) {
     return g.consumers(p).size();

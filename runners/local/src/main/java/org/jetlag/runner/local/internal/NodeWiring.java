@@ -501,7 +501,7 @@ final class NodeWiring implements OpKind.Visitor<Void> {
   public Void io(OpKind.IoFn fn) {
     Path path = x.baseDir.resolve((String) params.get("path"));
     if (fn.isRead()) {
-      x.put(n, Ops.OUT, Sources.readFile(x, n, path, fn, outT(), uses()));
+      x.put(n, Ops.OUT, Sources.readFile(x, n, path, fn, outT(), uses(), x.streamable(n)));
       return null;
     }
     Value in = x.in(n, "x");

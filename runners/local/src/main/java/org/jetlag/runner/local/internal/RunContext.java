@@ -18,6 +18,7 @@ import org.jetlag.runner.RunOptions;
 /** What every task of one run shares: executor, memory, counters, cancellation. */
 final class RunContext {
   final Executor executor;
+  final int threads;
   final BufferAllocator runAllocator;
   final RunOptions options;
   final LiveSet live = new LiveSet();
@@ -25,12 +26,14 @@ final class RunContext {
   private final Map<String, BufferAllocator> allocators = new ConcurrentHashMap<>();
   private final Map<String, NodeStats> stats = new ConcurrentHashMap<>();
   private final AtomicReference<Throwable> stop = new AtomicReference<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicLong tasksDone = new AtomicLong();
   private final AtomicLong tasksKnown = new AtomicLong();
   private final List<CompletableFuture<?>> tasks = Collections.synchronizedList(new ArrayList<>());
 
-  RunContext(Executor executor, BufferAllocator runAllocator, RunOptions options) {
+  RunContext(Executor executor, int threads, BufferAllocator runAllocator, RunOptions options) {
     this.executor = executor;
+    this.threads = threads;
     this.runAllocator = runAllocator;
     this.options = options;
   }
@@ -94,6 +97,12 @@ final class RunContext {
   /** Stops new tasks from starting; the first reason wins. */
   void stop(Throwable why) {
     stop.compareAndSet(null, why);
+    stopped.complete(null);
+  }
+
+  /** Completes when the run is stopped: waits on anything else must also end then. */
+  CompletableFuture<Void> stoppedFuture() {
+    return stopped;
   }
 
   /** Throws if the run was stopped; called at the start of every task. */

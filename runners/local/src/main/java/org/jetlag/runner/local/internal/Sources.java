@@ -9,6 +9,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.jetlag.arrow.ArrayFileException;
 import org.jetlag.arrow.ArrowFiles;
 import org.jetlag.arrow.Chunk;
+import org.jetlag.arrow.ChunkReader;
 import org.jetlag.arrow.CsvFiles;
 import org.jetlag.arrow.NdArray;
 import org.jetlag.arrow.NpyFiles;
@@ -61,7 +62,137 @@ final class Sources {
     return x.fromBlock(n, a.type(), all, uses);
   }
 
-  /** Reads a file for a {@code read_*} node or a graph input given as a file. */
+  /** Chunks a streamed source may have in memory ahead of its consumers, per worker thread. */
+  static final int WINDOW_PER_THREAD = 3;
+
+  /**
+   * Reads a file for a {@code read_*} node or a graph input given as a file: streamed with a
+   * bounded read-ahead when {@code stream} is true (its consumers free chunks one by one), else
+   * read whole.
+   */
+  static Value readFile(
+      GraphExec x, Node n, Path file, OpKind.IoFn fn, TensorType t, int uses, boolean stream) {
+    if (stream && fn != OpKind.IoFn.READ_CSV && x.partitionOf(t.shape()).count() > 1) {
+      return streamFile(x, n, file, fn, t, uses);
+    }
+    return readFile(x, n, file, fn, t, uses);
+  }
+
+  /** Mutable reader state, touched only by the reader's sequential chain of tasks. */
+  private static final class Cursor {
+    ChunkReader reader;
+    Chunk pending;
+    long used;
+  }
+
+  private static Value streamFile(
+      GraphExec x, Node n, Path file, OpKind.IoFn fn, TensorType t, int uses) {
+    Partition p = x.partitionOf(t.shape());
+    long row = t.shape().rowSize();
+    int window = Math.max(2, WINDOW_PER_THREAD * Math.max(1, x.ctx.threads));
+    Cursor cur = new Cursor();
+    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
+    CompletableFuture<?> prev = CompletableFuture.completedFuture(null);
+    for (int i = 0; i < p.count(); i++) {
+      int ci = i;
+      CompletableFuture<?> gate =
+          i < window
+              ? prev
+              : CompletableFuture.allOf(
+                  prev,
+                  CompletableFuture.anyOf(
+                      chunks.get(i - window).thenCompose(Ref::freed), x.ctx.stoppedFuture()));
+      CompletableFuture<Ref> f =
+          x.task(
+              n,
+              gate,
+              () -> {
+                if (cur.reader == null) {
+                  cur.reader =
+                      fn == OpKind.IoFn.READ_NPY
+                          ? NpyFiles.openReader(file, x.allocator(n), Math.max(1, p.rows(0)))
+                          : ArrowFiles.openReader(file, x.allocator(n));
+                  if (!cur.reader.type().equals(t)) {
+                    throw new ArrayFileException(
+                        file, "expected " + t + ", got " + cur.reader.type());
+                  }
+                }
+                Chunk out =
+                    x.allocate(n, t.dtype(), GraphExec.chunkShape(t.shape(), p, ci), p.start(ci));
+                try {
+                  long need = p.rows(ci);
+                  long at = 0;
+                  while (at < need) {
+                    if (cur.pending == null || cur.used == cur.pending.rows()) {
+                      if (cur.pending != null) {
+                        cur.pending.close();
+                      }
+                      cur.pending =
+                          cur.reader
+                              .next()
+                              .orElseThrow(
+                                  () ->
+                                      new ArrayFileException(
+                                          file,
+                                          "truncated: expected "
+                                              + t.shape().dim(0)
+                                              + " rows, the file ended at row "
+                                              + p.start(ci)));
+                      cur.used = 0;
+                    }
+                    long take = Math.min(need - at, cur.pending.rows() - cur.used);
+                    copyRows(cur.pending, cur.used * row, out, at * row, take * row);
+                    cur.used += take;
+                    at += take;
+                  }
+                } catch (RuntimeException e) {
+                  out.close();
+                  throw e;
+                }
+                if (ci == p.count() - 1) {
+                  close(cur);
+                }
+                return Ref.owned(out, uses, x.ctx.live);
+              },
+              p.rows(ci) * row);
+      chunks.add(f);
+      prev = f;
+    }
+    CompletableFuture<Void> cleanup =
+        prev.handle(
+            (r, e) -> {
+              if (e != null) {
+                close(cur);
+              }
+              return null;
+            });
+    x.ctx.track(cleanup);
+    return new Value(t, p, chunks);
+  }
+
+  private static void close(Cursor cur) {
+    if (cur.pending != null) {
+      cur.pending.close();
+      cur.pending = null;
+    }
+    if (cur.reader != null) {
+      cur.reader.close();
+      cur.reader = null;
+    }
+  }
+
+  private static void copyRows(Chunk src, long from, Chunk dst, long to, long n) {
+    int block = 1 << 16;
+    org.jetlag.kernels.Block b =
+        org.jetlag.kernels.Block.allocate(src.dtype(), (int) Math.min(block, Math.max(1, n)));
+    for (long k = 0; k < n; k += block) {
+      int len = (int) Math.min(block, n - k);
+      Blocks.load(src, from + k, b, len);
+      Blocks.store(b, dst, to + k, len);
+    }
+  }
+
+  /** Reads a whole file for a {@code read_*} node or a graph input given as a file. */
   static Value readFile(GraphExec x, Node n, Path file, OpKind.IoFn fn, TensorType t, int uses) {
     Partition p = x.partitionOf(t.shape());
     CompletableFuture<NdArray> read =
