@@ -59,6 +59,9 @@ class PythonInteropTest {
         prop != null && !prop.isEmpty()
             ? Path.of(prop)
             : repoRoot().resolve(".venv").resolve("bin").resolve("python");
+    if (!Files.isExecutable(py) && (prop == null || prop.isEmpty())) {
+      bootstrap();
+    }
     if (!Files.isExecutable(py)) {
       fail(
           "Python interpreter "
@@ -67,6 +70,27 @@ class PythonInteropTest {
               + " or pass -Djetlag.python=/path/to/python");
     }
     return py;
+  }
+
+  /** Creates the venv with scripts/setup-python.sh, so a fresh clone needs no manual step. */
+  private static synchronized void bootstrap() {
+    Path script = repoRoot().resolve("scripts/setup-python.sh");
+    try {
+      Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(600, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail(script + " did not finish within 600 s:\n" + out);
+      }
+      if (p.exitValue() != 0) {
+        fail(script + " failed (exit " + p.exitValue() + "):\n" + out);
+      }
+    } catch (IOException e) {
+      fail("cannot run " + script + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted while running " + script);
+    }
   }
 
   private String run(String... args) throws IOException, InterruptedException {
