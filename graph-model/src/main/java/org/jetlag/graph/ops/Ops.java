@@ -293,6 +293,8 @@ public final class Ops {
         return Rules.numeric(t, "x");
       case FLOOR:
       case CEIL:
+        // NumPy 2 keeps integer dtypes for floor and ceil
+        return d.isInteger() ? d : d.toFloating();
       case SQRT:
       case EXP:
       case LOG:

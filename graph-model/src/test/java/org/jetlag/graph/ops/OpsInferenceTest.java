@@ -164,8 +164,9 @@ class OpsInferenceTest {
       List.of("neg", "abs", "sign", "square", "relu", "round");
   private static final List<String> FLOAT_UNARY =
       List.of(
-          "sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf", "floor",
-          "ceil");
+          "sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf");
+  /** NumPy 2 keeps integer dtypes for floor and ceil; floats and bool behave like FLOAT_UNARY. */
+  private static final List<String> ROUNDING_UNARY = List.of("floor", "ceil");
   private static final List<String> BOOL_UNARY = List.of("logical_not", "isnan", "isfinite");
 
   OpsInferenceTest() {
@@ -235,6 +236,13 @@ class OpsInferenceTest {
     }
     for (String op : FLOAT_UNARY) {
       ok(op, in("x", "int32[2,3]"), p(), "float64[2,3]");
+      ok(op, in("x", "float32[4]"), p(), "float32[4]");
+      bad(op, in(), p(), "x", "expected an input, got none");
+    }
+    for (String op : ROUNDING_UNARY) {
+      ok(op, in("x", "int32[2,3]"), p(), "int32[2,3]");
+      ok(op, in("x", "int64[2]"), p(), "int64[2]");
+      ok(op, in("x", "bool[2]"), p(), "float64[2]");
       ok(op, in("x", "float32[4]"), p(), "float32[4]");
       bad(op, in(), p(), "x", "expected an input, got none");
     }

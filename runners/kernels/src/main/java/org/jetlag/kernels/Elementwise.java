@@ -245,7 +245,7 @@ public final class Elementwise {
         }
         yield n;
       }
-      case ROUND -> {
+      case ROUND, FLOOR, CEIL -> {
         System.arraycopy(x, 0, o, 0, n);
         yield n;
       }
@@ -259,8 +259,6 @@ public final class Elementwise {
           TANH,
           SIGMOID,
           ERF,
-          FLOOR,
-          CEIL,
           LOGICAL_NOT,
           ISNAN,
           ISFINITE ->
