@@ -163,10 +163,11 @@ class OpsInferenceTest {
   private static final List<String> NUMERIC_UNARY =
       List.of("neg", "abs", "sign", "square", "relu", "round");
   private static final List<String> FLOAT_UNARY =
-      List.of(
-          "sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf");
+      List.of("sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf");
+
   /** NumPy 2 keeps integer dtypes for floor and ceil; floats and bool behave like FLOAT_UNARY. */
   private static final List<String> ROUNDING_UNARY = List.of("floor", "ceil");
+
   private static final List<String> BOOL_UNARY = List.of("logical_not", "isnan", "isfinite");
 
   OpsInferenceTest() {

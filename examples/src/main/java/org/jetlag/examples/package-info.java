@@ -1,0 +1,2 @@
+/** Example pipelines written with the Java API; their JSON twins live under examples/. */
+package org.jetlag.examples;

@@ -1,0 +1,2 @@
+/** Validation internals (JGraphT stays here). Not API. */
+package org.jetlag.graph.internal;

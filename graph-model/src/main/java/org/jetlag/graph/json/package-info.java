@@ -1,0 +1,2 @@
+/** The JSON graph format: a strict reader and a canonical writer. */
+package org.jetlag.graph.json;
