@@ -160,7 +160,9 @@ final class Fused {
           x.task(
               sink,
               members,
-              CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0])),
+              deps.size() == 1
+                  ? deps.get(0)
+                  : CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0])),
               () -> {
                 Chunk out = x.allocate(sink, outT.dtype(), cs, part.start(ci));
                 try {

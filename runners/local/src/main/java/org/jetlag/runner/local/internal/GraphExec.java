@@ -272,7 +272,10 @@ final class GraphExec {
 
   /** The shape of chunk {@code i} of an array of shape {@code s} under partition {@code p}. */
   static Shape chunkShape(Shape s, Partition p, int i) {
-    return s.rank() == 0 ? s : s.withDim(0, p.rows(i));
+    if (s.rank() == 0 || p.rows(i) == s.dim(0)) {
+      return s;
+    }
+    return p.chunkShape(s, i);
   }
 
   /**
@@ -290,42 +293,69 @@ final class GraphExec {
    */
   <T> CompletableFuture<T> task(
       Node n, List<Node> members, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
-    String path = path(n);
-    String op = n.op();
-    NodeStats stats = ctx.stats(path, op);
-    List<NodeStats> shares = new ArrayList<>();
-    for (Node m : members) {
-      shares.add(ctx.stats(path(m), m.op()));
+    return timers(n, members).submit(deps, body, elementsOut);
+  }
+
+  private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Timer timers(Node n, List<Node> members) {
+    Timer t = timers.get(n.id());
+    if (t == null || t.shares.length != members.size()) {
+      NodeStats[] shares = new NodeStats[members.size()];
+      for (int i = 0; i < shares.length; i++) {
+        shares[i] = ctx.stats(path(members.get(i)), members.get(i).op());
+      }
+      t = new Timer(path(n), n.op(), ctx.stats(path(n), n.op()), shares);
+      timers.put(n.id(), t);
     }
-    CompletableFuture<T> f =
-        deps.thenApplyAsync(
-            ignored -> {
-              ctx.checkRunning();
-              if (stats.start()) {
-                ctx.emit(new RunEvent.NodeStarted(path));
-              }
-              long t0 = System.nanoTime();
-              try {
-                T r = body.get();
-                long dt = (System.nanoTime() - t0) / shares.size();
-                for (NodeStats s : shares) {
-                  s.record(dt, elementsOut);
+    return t;
+  }
+
+  /** Submits a node's tasks: per-node constants are computed once, not per chunk. */
+  private final class Timer {
+    final String path;
+    final String op;
+    final NodeStats stats;
+    final NodeStats[] shares;
+
+    Timer(String path, String op, NodeStats stats, NodeStats[] shares) {
+      this.path = path;
+      this.op = op;
+      this.stats = stats;
+      this.shares = shares;
+    }
+
+    <T> CompletableFuture<T> submit(CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
+      CompletableFuture<T> f =
+          deps.thenApplyAsync(
+              ignored -> {
+                ctx.checkRunning();
+                if (stats.start()) {
+                  ctx.emit(new RunEvent.NodeStarted(path));
                 }
-                return r;
-              } catch (CancellationException e) {
-                throw e;
-              } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                RunFailure rf = failure(path, op, e);
-                ctx.stop(rf);
-                ctx.emit(new RunEvent.NodeFailed(path, rf.getMessage()));
-                throw rf;
-              } finally {
-                ctx.taskDone();
-              }
-            },
-            ctx.executor);
-    ctx.track(f);
-    return f;
+                long t0 = System.nanoTime();
+                try {
+                  T r = body.get();
+                  long dt = (System.nanoTime() - t0) / shares.length;
+                  for (NodeStats s : shares) {
+                    s.record(dt, elementsOut);
+                  }
+                  return r;
+                } catch (CancellationException e) {
+                  throw e;
+                } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                  RunFailure rf = failure(path, op, e);
+                  ctx.stop(rf);
+                  ctx.emit(new RunEvent.NodeFailed(path, rf.getMessage()));
+                  throw rf;
+                } finally {
+                  ctx.taskDone();
+                }
+              },
+              ctx.executor);
+      ctx.track(f);
+      return f;
+    }
   }
 
   static RunFailure failure(String path, String op, Throwable e) {

@@ -29,7 +29,9 @@ final class RunContext {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicLong tasksDone = new AtomicLong();
   private final AtomicLong tasksKnown = new AtomicLong();
-  private final List<CompletableFuture<?>> tasks = Collections.synchronizedList(new ArrayList<>());
+  private final java.util.Queue<CompletableFuture<?>> tasks =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final AtomicLong tracked = new AtomicLong();
 
   RunContext(Executor executor, int threads, BufferAllocator runAllocator, RunOptions options) {
     this.executor = executor;
@@ -67,6 +69,7 @@ final class RunContext {
   /** Records a task so cleanup can wait for every task to settle. */
   void track(CompletableFuture<?> f) {
     tasks.add(f);
+    tracked.incrementAndGet();
     tasksKnown.incrementAndGet();
   }
 
@@ -77,21 +80,12 @@ final class RunContext {
 
   /** A future that completes when every task tracked so far, and any they add, has settled. */
   CompletableFuture<Void> quiesce() {
-    List<CompletableFuture<?>> snapshot;
-    synchronized (tasks) {
-      snapshot = new ArrayList<>(tasks);
-    }
+    long seen = tracked.get();
+    List<CompletableFuture<?>> snapshot = new ArrayList<>(tasks);
     return CompletableFuture.allOf(snapshot.toArray(new CompletableFuture<?>[0]))
         .handle((v, e) -> null)
         .thenCompose(
-            v -> {
-              synchronized (tasks) {
-                if (tasks.size() == snapshot.size()) {
-                  return CompletableFuture.<Void>completedFuture(null);
-                }
-              }
-              return quiesce();
-            });
+            v -> tracked.get() == seen ? CompletableFuture.<Void>completedFuture(null) : quiesce());
   }
 
   /** Stops new tasks from starting; the first reason wins. */
