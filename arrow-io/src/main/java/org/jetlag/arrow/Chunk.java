@@ -71,6 +71,20 @@ public final class Chunk implements AutoCloseable {
    */
   public static Chunk allocate(
       BufferAllocator alloc, DType dtype, Shape chunkShape, long rowStart) {
+    return allocate(alloc, dtype, chunkShape, rowStart, true);
+  }
+
+  /**
+   * Like {@link #allocate} but without zero-filling: the contents are unspecified until written.
+   * For producers that write every element, it saves a pass over memory.
+   */
+  public static Chunk allocateUninitialized(
+      BufferAllocator alloc, DType dtype, Shape chunkShape, long rowStart) {
+    return allocate(alloc, dtype, chunkShape, rowStart, false);
+  }
+
+  private static Chunk allocate(
+      BufferAllocator alloc, DType dtype, Shape chunkShape, long rowStart, boolean zero) {
     Objects.requireNonNull(alloc, "alloc");
     Objects.requireNonNull(dtype, "dtype");
     Objects.requireNonNull(chunkShape, "chunkShape");
@@ -91,11 +105,13 @@ public final class Chunk implements AutoCloseable {
     }
     long rows = chunkShape.rank() == 0 ? 1 : chunkShape.dim(0);
     ArrowBuf buf = alloc.buffer(bytes);
-    try {
-      buf.setZero(0, bytes);
-    } catch (RuntimeException e) {
-      buf.close();
-      throw e;
+    if (zero) {
+      try {
+        buf.setZero(0, bytes);
+      } catch (RuntimeException e) {
+        buf.close();
+        throw e;
+      }
     }
     return new Chunk(dtype, chunkShape, rowStart, rows, size, buf);
   }

@@ -3,24 +3,39 @@ package org.jetlag.perf;
 import java.util.Objects;
 
 /**
- * What one node cost in a run: how many tasks it ran and how long they took.
+ * What one node cost in a run: its tasks, their times, and the data it moved.
  *
- * @param nodeId the node id (composite bodies as {@code loop_1/matmul_2})
+ * <p>Times are in nanoseconds. The time of a fused task (one pass over a chunk for a chain of
+ * elementwise nodes) is split equally among the fused nodes, since each does the same number of
+ * element operations; so a node's total always equals the sum of its share of every span.
+ *
+ * @param nodeId the node id (inside bodies {@code loop_1/matmul_2})
  * @param op the op's wire name
- * @param calls tasks executed for this node (chunks, iterations)
- * @param totalNanos summed task time; time of fused tasks is apportioned by element work
+ * @param calls tasks executed for this node (chunks, combines, iterations)
+ * @param totalNanos summed task time
+ * @param selfNanos time not spent in nested nodes (equals total except for loops and composites,
+ *     whose bodies are profiled separately and whose own tasks take no time)
  * @param minNanos shortest task
  * @param maxNanos longest task
+ * @param medianNanos median task time
+ * @param elementsIn elements read from the node's inputs
  * @param elementsOut elements produced
+ * @param bytesIn bytes read from the inputs
+ * @param bytesOut bytes produced
  */
 public record NodeProfile(
     String nodeId,
     String op,
     long calls,
     long totalNanos,
+    long selfNanos,
     long minNanos,
     long maxNanos,
-    long elementsOut) {
+    long medianNanos,
+    long elementsIn,
+    long elementsOut,
+    long bytesIn,
+    long bytesOut) {
   /** Validates the components. */
   public NodeProfile {
     Objects.requireNonNull(nodeId, "nodeId");

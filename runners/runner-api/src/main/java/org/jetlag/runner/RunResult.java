@@ -6,19 +6,20 @@ import java.util.Map;
 import java.util.Objects;
 import org.jetlag.arrow.NdArray;
 import org.jetlag.perf.RunProfile;
+import org.jetlag.perf.Trace;
 
 /**
  * The outputs of a finished run and what it cost. Owns the output arrays: close it to free them.
  */
 public final class RunResult implements AutoCloseable {
   private final Map<String, NdArray> outputs;
-  private final RunProfile profile;
+  private final Trace trace;
   private final AutoCloseable onClose;
 
   /** A result owning the outputs; {@code onClose} runs after they are closed. */
-  public RunResult(Map<String, NdArray> outputs, RunProfile profile, AutoCloseable onClose) {
+  public RunResult(Map<String, NdArray> outputs, Trace trace, AutoCloseable onClose) {
     this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
-    this.profile = Objects.requireNonNull(profile);
+    this.trace = Objects.requireNonNull(trace);
     this.onClose = Objects.requireNonNull(onClose);
   }
 
@@ -37,9 +38,14 @@ public final class RunResult implements AutoCloseable {
     return a;
   }
 
-  /** Per-node time and calls. */
+  /** Per-node time and calls: the summary of {@link #trace()}. */
   public RunProfile profile() {
-    return profile;
+    return trace.profile();
+  }
+
+  /** Everything measured: run metadata, node profiles, task spans and counters. */
+  public Trace trace() {
+    return trace;
   }
 
   /** Frees the output arrays. */

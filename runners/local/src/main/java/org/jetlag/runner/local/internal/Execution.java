@@ -19,10 +19,15 @@ import org.jetlag.graph.Node;
 import org.jetlag.graph.PortRef;
 import org.jetlag.graph.TensorType;
 import org.jetlag.graph.TypedGraph;
+import org.jetlag.graph.json.GraphJson;
 import org.jetlag.graph.ops.OpKind;
 import org.jetlag.graph.ops.Ops;
+import org.jetlag.perf.CounterSample;
 import org.jetlag.perf.NodeProfile;
-import org.jetlag.perf.RunProfile;
+import org.jetlag.perf.RunInfo;
+import org.jetlag.perf.Span;
+import org.jetlag.perf.Trace;
+import org.jetlag.perf.Versions;
 import org.jetlag.runner.RunFailure;
 import org.jetlag.runner.RunRequest;
 import org.jetlag.runner.RunResult;
@@ -64,6 +69,8 @@ public final class Execution {
         root.newChildAllocator("run-" + SEQ.incrementAndGet() + "-" + g.graph().name(), 0, limit);
     RunContext c = new RunContext(executor, threads, runAlloc, req.options());
     ctx = c;
+    long startMillis = System.currentTimeMillis();
+    java.util.concurrent.ScheduledFuture<?> sampler = Sampling.every(10, c::sample);
     if (cancelled) {
       c.stop(new CancellationException("cancelled"));
     }
@@ -94,6 +101,8 @@ public final class Execution {
         .thenCompose(r -> c.quiesce().thenApply(v -> r))
         .thenApply(
             r -> {
+              sampler.cancel(false);
+              c.sample();
               @SuppressWarnings("unchecked")
               Map<String, Value> m = (Map<String, Value>) r[0];
               Throwable err = (Throwable) r[1];
@@ -101,12 +110,17 @@ public final class Execution {
                 err = new CancellationException("cancelled");
               }
               if (err != null) {
+                RuntimeException failure = asFailure(c, err);
                 c.live.freeAll();
-                c.closeAllocators();
-                runAlloc.close();
-                throw asFailure(c, err);
+                try {
+                  c.closeAllocators();
+                  runAlloc.close();
+                } catch (RuntimeException leak) {
+                  failure.addSuppressed(leak);
+                }
+                throw failure;
               }
-              return result(c, runAlloc, m, System.nanoTime() - t0);
+              return result(c, runAlloc, m, System.nanoTime() - t0, startMillis);
             });
   }
 
@@ -248,7 +262,7 @@ public final class Execution {
   }
 
   private RunResult result(
-      RunContext c, BufferAllocator runAlloc, Map<String, Value> m, long wall) {
+      RunContext c, BufferAllocator runAlloc, Map<String, Value> m, long wall, long startMillis) {
     Map<String, NdArray> outs = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Value> e : m.entrySet()) {
@@ -267,6 +281,10 @@ public final class Execution {
             r.release();
           }
         }
+        if (v.shape().rank() > 0 && v.shape().dim(0) == 0) {
+          chunks.forEach(Chunk::close); // an array without rows has no chunks
+          chunks.clear();
+        }
         outs.put(e.getKey(), NdArray.of(v.type().dtype(), v.shape(), chunks));
       }
     } catch (RuntimeException e) {
@@ -277,17 +295,63 @@ public final class Execution {
       throw e;
     }
     c.live.freeAll();
-    List<NodeProfile> profiles = new ArrayList<>();
-    for (NodeStats s : c.allStats()) {
-      profiles.add(s.profile());
-    }
-    RunProfile profile = new RunProfile(g.graph().name(), runner, threads, wall, profiles);
+    Trace trace = trace(c, wall, startMillis);
     return new RunResult(
         outs,
-        profile,
+        trace,
         () -> {
           c.closeAllocators();
           runAlloc.close();
         });
+  }
+
+  private Trace trace(RunContext c, long wall, long startMillis) {
+    List<Span> spans = c.recorder.spans(runner);
+    Map<String, List<Double>> shares = new LinkedHashMap<>();
+    for (Span s : spans) {
+      double share = s.duration() / s.fused().size();
+      for (String f : s.fused()) {
+        shares.computeIfAbsent(f, k -> new ArrayList<>()).add(share);
+      }
+    }
+    List<NodeProfile> profiles = new ArrayList<>();
+    for (NodeStats s : c.allStats()) {
+      List<Double> d = shares.getOrDefault(s.path, List.of());
+      long median = 0;
+      if (!d.isEmpty()) {
+        List<Double> sorted = new ArrayList<>(d);
+        java.util.Collections.sort(sorted);
+        median = Math.round(sorted.get(sorted.size() / 2) * 1000);
+      }
+      profiles.add(s.profile(median, s.op.equals("loop") || s.op.equals("composite")));
+    }
+    String json = GraphJson.write(g.graph());
+    RunInfo info =
+        new RunInfo(
+            g.graph().name(),
+            sha256(json),
+            runner,
+            threads,
+            startMillis,
+            wall / 1000.0,
+            Versions.jetlag());
+    List<CounterSample> counters = new ArrayList<>(c.samples());
+    counters.sort(java.util.Comparator.comparingDouble(CounterSample::time));
+    return new Trace(info, g.graph(), profiles, spans, counters, c.recorder.dropped());
+  }
+
+  private static String sha256(String s) {
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder();
+      for (byte b : h) {
+        sb.append(String.format("%02x", b));
+      }
+      return sb.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 }

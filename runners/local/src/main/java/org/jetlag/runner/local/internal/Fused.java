@@ -157,8 +157,9 @@ final class Fused {
       Shape cs = GraphExec.chunkShape(outT.shape(), part, i);
       long elems = cs.knownSize();
       CompletableFuture<Ref> f =
-          x.task(
+          x.taskAt(
               sink,
+              i,
               members,
               deps.size() == 1
                   ? deps.get(0)

@@ -284,7 +284,24 @@ final class GraphExec {
    */
   <T> CompletableFuture<T> task(
       Node n, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
-    return task(n, List.of(n), deps, body, elementsOut);
+    return timers(n, List.of(n)).submit(-1, deps, body, elementsOut);
+  }
+
+  /** As {@link #task(Node, CompletableFuture, Supplier, long)} for the task of one chunk. */
+  <T> CompletableFuture<T> taskAt(
+      Node n, int chunk, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
+    return timers(n, List.of(n)).submit(chunk, deps, body, elementsOut);
+  }
+
+  /** As {@link #taskAt(Node, int, CompletableFuture, Supplier, long)} for a fused group. */
+  <T> CompletableFuture<T> taskAt(
+      Node n,
+      int chunk,
+      List<Node> members,
+      CompletableFuture<?> deps,
+      Supplier<T> body,
+      long elementsOut) {
+    return timers(n, members).submit(chunk, deps, body, elementsOut);
   }
 
   /**
@@ -293,7 +310,7 @@ final class GraphExec {
    */
   <T> CompletableFuture<T> task(
       Node n, List<Node> members, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
-    return timers(n, members).submit(deps, body, elementsOut);
+    return timers(n, members).submit(-1, deps, body, elementsOut);
   }
 
   private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -305,7 +322,31 @@ final class GraphExec {
       for (int i = 0; i < shares.length; i++) {
         shares[i] = ctx.stats(path(members.get(i)), members.get(i).op());
       }
-      t = new Timer(path(n), n.op(), ctx.stats(path(n), n.op()), shares);
+      List<String> fused = new ArrayList<>();
+      for (int i = 0; i < shares.length; i++) {
+        Node m = members.get(i);
+        fused.add(path(m));
+        long inE = 0;
+        long inB = 0;
+        long outB = 0;
+        for (String port : g.inputPorts(m.id())) {
+          TensorType it = types.get(g.source(m.id(), port));
+          inE += it.shape().knownSize();
+          inB += it.shape().knownSize() * it.dtype().byteWidth();
+        }
+        for (String port : g.outputPorts(m.id())) {
+          TensorType ot = types.get(new PortRef(m.id(), port));
+          outB += ot.shape().knownSize() * ot.dtype().byteWidth();
+        }
+        shares[i].addIo(inE, inB, outB);
+      }
+      t =
+          new Timer(
+              path(n),
+              n.op(),
+              ctx.stats(path(n), n.op()),
+              shares,
+              ctx.recorder.register(path(n), n.op(), fused));
       timers.put(n.id(), t);
     }
     return t;
@@ -317,15 +358,18 @@ final class GraphExec {
     final String op;
     final NodeStats stats;
     final NodeStats[] shares;
+    final int kind;
 
-    Timer(String path, String op, NodeStats stats, NodeStats[] shares) {
+    Timer(String path, String op, NodeStats stats, NodeStats[] shares, int kind) {
       this.path = path;
       this.op = op;
       this.stats = stats;
       this.shares = shares;
+      this.kind = kind;
     }
 
-    <T> CompletableFuture<T> submit(CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
+    <T> CompletableFuture<T> submit(
+        int chunk, CompletableFuture<?> deps, Supplier<T> body, long elementsOut) {
       CompletableFuture<T> f =
           deps.thenApplyAsync(
               ignored -> {
@@ -333,10 +377,13 @@ final class GraphExec {
                 if (stats.start()) {
                   ctx.emit(new RunEvent.NodeStarted(path));
                 }
+                ctx.running.incrementAndGet();
                 long t0 = System.nanoTime();
                 try {
                   T r = body.get();
-                  long dt = (System.nanoTime() - t0) / shares.length;
+                  long t1 = System.nanoTime();
+                  ctx.recorder.record(kind, chunk, t0, t1);
+                  long dt = (t1 - t0) / shares.length;
                   for (NodeStats s : shares) {
                     s.record(dt, elementsOut);
                   }
@@ -349,6 +396,7 @@ final class GraphExec {
                   ctx.emit(new RunEvent.NodeFailed(path, rf.getMessage()));
                   throw rf;
                 } finally {
+                  ctx.running.decrementAndGet();
                   ctx.taskDone();
                 }
               },
@@ -378,9 +426,12 @@ final class GraphExec {
     return RunFailure.at(path, op, msg, e);
   }
 
-  /** A new owned chunk for a node's output. */
+  /**
+   * A new owned chunk for a node's output, not zero-filled: every producer in the runner writes all
+   * of its elements.
+   */
   Chunk allocate(Node n, DType dtype, Shape chunkShape, long rowStart) {
-    return Chunk.allocate(allocator(n), dtype, chunkShape, rowStart);
+    return Chunk.allocateUninitialized(allocator(n), dtype, chunkShape, rowStart);
   }
 
   /**
@@ -395,20 +446,21 @@ final class GraphExec {
       int ci = i;
       Shape cs = chunkShape(t.shape(), p, i);
       chunks.add(
-          block.thenApplyAsync(
-              b -> {
-                ctx.checkRunning();
+          taskAt(
+              n,
+              ci,
+              block,
+              () -> {
                 Chunk c = allocate(n, t.dtype(), cs, p.start(ci));
                 try {
-                  Blocks.fill(b, c, p.start(ci) * row);
+                  Blocks.fill(block.join(), c, p.start(ci) * row);
                 } catch (RuntimeException e) {
                   c.close();
-                  throw failure(path(n), n.op(), e);
+                  throw e;
                 }
                 return Ref.owned(c, uses, ctx.live);
               },
-              ctx.executor));
-      ctx.track(chunks.get(i));
+              0));
     }
     return new Value(t, p, chunks);
   }

@@ -101,26 +101,31 @@ final class Loops {
     }
     Map<String, Value> ins = new LinkedHashMap<>(state);
     ins.putAll(fixed);
-    return iteration(x, body, prefix, types, ins, new ArrayList<>(state.values()))
-        .thenComposeAsync(
-            outs -> {
-              x.ctx.checkRunning();
-              x.ctx.stats(x.path(n), n.op()).record(0, 0);
-              Map<String, Value> next = new LinkedHashMap<>();
-              for (String c : state.keySet()) {
-                next.put(c, outs.get(c));
-              }
-              if (until != null) {
-                Value cond = outs.get(until);
-                boolean stop = cond.chunks().get(0).join().chunk().getLong(0) != 0;
-                GraphExec.releaseAll(cond);
-                if (stop) {
-                  return CompletableFuture.completedFuture(next);
-                }
-              }
-              return iterate(x, n, body, prefix, types, next, fixed, i + 1, count, until, max);
-            },
-            x.ctx.executor);
+    CompletableFuture<Map<String, Value>> next =
+        iteration(x, body, prefix, types, ins, new ArrayList<>(state.values()))
+            .thenComposeAsync(
+                outs -> {
+                  x.ctx.checkRunning();
+                  x.ctx.stats(x.path(n), n.op()).record(0, 0);
+                  Map<String, Value> carriedNext = new LinkedHashMap<>();
+                  for (String c : state.keySet()) {
+                    carriedNext.put(c, outs.get(c));
+                  }
+                  if (until != null) {
+                    Value cond = outs.get(until);
+                    boolean stop = cond.chunks().get(0).join().chunk().getLong(0) != 0;
+                    GraphExec.releaseAll(cond);
+                    if (stop) {
+                      return CompletableFuture.completedFuture(carriedNext);
+                    }
+                  }
+                  return iterate(
+                      x, n, body, prefix, types, carriedNext, fixed, i + 1, count, until, max);
+                },
+                x.ctx.executor);
+    // Tracked so a run's clean-up waits until no iteration can start any more tasks.
+    x.ctx.track(next);
+    return next;
   }
 
   /**
@@ -138,20 +143,23 @@ final class Loops {
     CompletableFuture<Void> ready =
         CompletableFuture.allOf(
             ins.values().stream().map(Value::all).toArray(CompletableFuture<?>[]::new));
-    return ready.thenComposeAsync(
-        v -> {
-          x.ctx.checkRunning();
-          for (Map.Entry<String, Value> e : ins.entrySet()) {
-            GraphExec.retainAll(e.getValue(), bx.inputUses(e.getKey()));
-          }
-          if (held.isEmpty()) {
-            // a composite: its input edges' references are given up now
-            ins.values().forEach(GraphExec::releaseAll);
-          } else {
-            held.forEach(GraphExec::releaseAll);
-          }
-          return bx.run(ins);
-        },
-        x.ctx.executor);
+    CompletableFuture<Map<String, Value>> ran =
+        ready.thenComposeAsync(
+            v -> {
+              x.ctx.checkRunning();
+              for (Map.Entry<String, Value> e : ins.entrySet()) {
+                GraphExec.retainAll(e.getValue(), bx.inputUses(e.getKey()));
+              }
+              if (held.isEmpty()) {
+                // a composite: its input edges' references are given up now
+                ins.values().forEach(GraphExec::releaseAll);
+              } else {
+                held.forEach(GraphExec::releaseAll);
+              }
+              return bx.run(ins);
+            },
+            x.ctx.executor);
+    x.ctx.track(ran);
+    return ran;
   }
 }

@@ -12,6 +12,9 @@ final class NodeStats {
   private final LongAdder calls = new LongAdder();
   private final LongAdder total = new LongAdder();
   private final LongAdder elements = new LongAdder();
+  private final LongAdder elementsIn = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
   private final AtomicLong min = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong max = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean started =
@@ -36,9 +39,32 @@ final class NodeStats {
     max.accumulateAndGet(nanos, Math::max);
   }
 
-  NodeProfile profile() {
+  /** Adds what one execution of the node reads and writes (once per wiring). */
+  void addIo(long inElements, long inBytes, long outBytes) {
+    elementsIn.add(inElements);
+    bytesIn.add(inBytes);
+    bytesOut.add(outBytes);
+  }
+
+  long calls() {
+    return calls.sum();
+  }
+
+  NodeProfile profile(long medianNanos, boolean control) {
     long c = calls.sum();
+    long t = total.sum();
     return new NodeProfile(
-        path, op, c, total.sum(), c == 0 ? 0 : min.get(), max.get(), elements.sum());
+        path,
+        op,
+        c,
+        t,
+        control ? 0 : t,
+        c == 0 ? 0 : min.get(),
+        max.get(),
+        medianNanos,
+        elementsIn.sum(),
+        elements.sum(),
+        bytesIn.sum(),
+        bytesOut.sum());
   }
 }

@@ -115,8 +115,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
       int ci = i;
       Shape cs = GraphExec.chunkShape(t.shape(), p, i);
       chunks.add(
-          x.task(
+          x.taskAt(
               n,
+              i,
               in.chunks().get(i),
               () -> {
                 Block b = kernel.apply(ci);
@@ -170,8 +171,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
     for (int i = 0; i < in.part().count(); i++) {
       int ci = i;
       parts.add(
-          x.task(
+          x.taskAt(
               n,
+              i,
               in.chunks().get(i),
               () -> {
                 Reductions.Partial p =
@@ -218,8 +220,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
       int ci = i;
       Shape cs = GraphExec.chunkShape(t.shape(), p, i);
       chunks.add(
-          x.task(
+          x.taskAt(
               n,
+              i,
               CompletableFuture.completedFuture(null),
               () -> {
                 Chunk c = x.allocate(n, t.dtype(), cs, p.start(ci));
@@ -391,8 +394,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
         int ci = i;
         Shape cs = GraphExec.chunkShape(t.shape(), p, i);
         chunks.add(
-            x.task(
+            x.taskAt(
                 n,
+                i,
                 CompletableFuture.allOf(a.chunks().get(i), bBlock),
                 () -> {
                   Block r = Linalg.matmul(readChunk(a, ci), a.chunkShape(ci), bBlock.join(), sb);
@@ -439,8 +443,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
     for (int i = 0; i < xv.part().count(); i++) {
       int ci = i;
       parts.add(
-          x.task(
+          x.taskAt(
               n,
+              i,
               CompletableFuture.allOf(xv.chunks().get(i), b.chunks().get(i)),
               () -> {
                 Chunk xc = xv.chunks().get(ci).join().chunk();
@@ -517,8 +522,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
         int ci = i;
         CompletableFuture<ChunkWriter> p = prev;
         prev =
-            x.task(
+            x.taskAt(
                 n,
+                i,
                 CompletableFuture.allOf(p, in.chunks().get(i)),
                 () -> {
                   ChunkWriter cw = p.join();

@@ -22,6 +22,11 @@ final class RunContext {
   final BufferAllocator runAllocator;
   final RunOptions options;
   final LiveSet live = new LiveSet();
+  final long t0 = System.nanoTime();
+  final org.jetlag.perf.SpanRecorder recorder;
+  final java.util.concurrent.atomic.AtomicInteger running =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final List<org.jetlag.perf.CounterSample> samples = new ArrayList<>();
   final Map<Long, Long> rowsPerChunk = new ConcurrentHashMap<>();
   private final Map<String, BufferAllocator> allocators = new ConcurrentHashMap<>();
   private final Map<String, NodeStats> stats = new ConcurrentHashMap<>();
@@ -38,6 +43,26 @@ final class RunContext {
     this.threads = threads;
     this.runAllocator = runAllocator;
     this.options = options;
+    this.recorder = new org.jetlag.perf.SpanRecorder(t0, options.maxSpans());
+  }
+
+  /** Samples live bytes and task counts; called by the sampler thread only. */
+  void sample() {
+    double t = (System.nanoTime() - t0) / 1000.0;
+    long run = running.get();
+    long waiting = Math.max(0, tasksKnown.get() - tasksDone.get() - run);
+    synchronized (samples) {
+      samples.add(
+          new org.jetlag.perf.CounterSample("live_bytes", t, runAllocator.getAllocatedMemory()));
+      samples.add(new org.jetlag.perf.CounterSample("tasks_running", t, run));
+      samples.add(new org.jetlag.perf.CounterSample("tasks_waiting", t, waiting));
+    }
+  }
+
+  List<org.jetlag.perf.CounterSample> samples() {
+    synchronized (samples) {
+      return List.copyOf(samples);
+    }
   }
 
   /** The allocator of a node (named by its path), created on first use. */

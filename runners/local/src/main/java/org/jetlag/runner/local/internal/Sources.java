@@ -103,8 +103,9 @@ final class Sources {
                   CompletableFuture.anyOf(
                       chunks.get(i - window).thenCompose(Ref::freed), x.ctx.stoppedFuture()));
       CompletableFuture<Ref> f =
-          x.task(
+          x.taskAt(
               n,
+              i,
               gate,
               () -> {
                 if (cur.reader == null) {
@@ -239,7 +240,9 @@ final class Sources {
     x.ctx.track(split);
     for (int i = 0; i < p.count(); i++) {
       int ci = i;
-      chunks.add(split.thenApply(l -> Ref.owned(l.get(ci), uses, x.ctx.live)));
+      CompletableFuture<Ref> f = split.thenApply(l -> Ref.owned(l.get(ci), uses, x.ctx.live));
+      x.ctx.track(f);
+      chunks.add(f);
     }
     return new Value(t, p, chunks);
   }
