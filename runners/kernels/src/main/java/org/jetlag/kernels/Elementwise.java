@@ -249,19 +249,7 @@ public final class Elementwise {
         System.arraycopy(x, 0, o, 0, n);
         yield n;
       }
-      case SQRT,
-          EXP,
-          LOG,
-          LOG1P,
-          SIN,
-          COS,
-          TAN,
-          TANH,
-          SIGMOID,
-          ERF,
-          LOGICAL_NOT,
-          ISNAN,
-          ISFINITE ->
+      case SQRT, EXP, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID, ERF, LOGICAL_NOT, ISNAN, ISFINITE ->
           throw notFor(fn, DType.INT64);
     };
   }
