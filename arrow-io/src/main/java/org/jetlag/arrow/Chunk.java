@@ -116,6 +116,30 @@ public final class Chunk implements AutoCloseable {
     return new Chunk(dtype, chunkShape, rowStart, rows, size, buf);
   }
 
+  /**
+   * A view of rows {@code [fromRow, fromRow + count)} of this chunk, sharing its memory (no copy),
+   * labelled as starting at row {@code newRowStart} of its array. The view holds its own reference
+   * to the memory: close it independently; the memory is freed when both are closed.
+   *
+   * @throws IllegalArgumentException if the rows are out of range or this is a rank-0 chunk
+   */
+  public Chunk sliceRows(long fromRow, long count, long newRowStart) {
+    checkOpen();
+    if (shape.rank() == 0
+        || fromRow < 0
+        || count < 0
+        || fromRow + count > rows
+        || newRowStart < 0) {
+      throw new IllegalArgumentException(
+          "rows [" + fromRow + ", " + (fromRow + count) + ") are not inside " + this);
+    }
+    long row = shape.rowSize() * dtype.byteWidth();
+    buf.getReferenceManager().retain();
+    ArrowBuf s = buf.slice(fromRow * row, count * row);
+    Shape sub = shape.withDim(0, count);
+    return new Chunk(dtype, sub, newRowStart, count, sub.knownSize(), s);
+  }
+
   /** The element type. */
   public DType dtype() {
     return dtype;

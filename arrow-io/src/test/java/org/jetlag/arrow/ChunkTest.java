@@ -205,4 +205,30 @@ class ChunkTest {
     assertThatThrownBy(() -> Chunk.allocate(alloc, DType.INT32, Shape.of(3), -1))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void sliceRowsSharesMemoryAndClosesIndependently() {
+    Chunk c = Chunk.allocate(alloc, DType.FLOAT64, Shape.of(4, 2), 10);
+    double[] v = {0, 1, 2, 3, 4, 5, 6, 7};
+    c.setDoubles(0, v, 0, 8);
+    long before = alloc.getAllocatedMemory();
+    Chunk s = c.sliceRows(1, 2, 100);
+    assertThat(alloc.getAllocatedMemory()).as("a view allocates nothing").isEqualTo(before);
+    assertThat(s.shape()).isEqualTo(Shape.of(2, 2));
+    assertThat(s.rowStart()).isEqualTo(100);
+    double[] got = new double[4];
+    s.getDoubles(0, got, 0, 4);
+    assertThat(got).containsExactly(2, 3, 4, 5);
+    c.setDouble(2, 42);
+    assertThat(s.getDouble(0)).as("shared memory").isEqualTo(42);
+    c.close();
+    assertThat(s.getDouble(3)).as("the view keeps the memory alive").isEqualTo(5);
+    s.close();
+    assertThat(alloc.getAllocatedMemory()).isZero();
+    try (Chunk small = Chunk.allocate(alloc, DType.FLOAT64, Shape.of(2), 0)) {
+      assertThatThrownBy(() -> small.sliceRows(1, 2, 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not inside");
+    }
+  }
 }

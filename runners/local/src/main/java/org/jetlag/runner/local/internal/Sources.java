@@ -38,28 +38,82 @@ final class Sources {
         file, "unknown file type: expected a name ending in .arrow, .feather, .npy or .csv");
   }
 
-  /** A caller's array as a value: its chunks are borrowed when they match the partition. */
+  /**
+   * A caller's array as a value. Its memory is shared, not copied, wherever a chunk of the run's
+   * partition lies inside one of the array's chunks; the caller may close the array at any time.
+   */
   static Value fromArray(GraphExec x, Node n, NdArray a, int uses) {
     Partition p = x.partitionOf(a.shape());
-    List<Chunk> cs = a.chunks();
-    boolean same = cs.size() == p.count();
-    for (int i = 0; same && i < cs.size(); i++) {
-      same = cs.get(i).rowStart() == p.start(i) && cs.get(i).rows() == p.rows(i);
-    }
-    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
-    if (same && a.shape().rank() > 0) {
-      for (Chunk c : cs) {
-        chunks.add(CompletableFuture.completedFuture(Ref.borrowed(c, uses, x.ctx.live)));
-      }
-      return new Value(a.type(), p, chunks);
-    }
-    CompletableFuture<org.jetlag.kernels.Block> all =
+    CompletableFuture<List<Chunk>> split =
         x.task(
             n,
             CompletableFuture.completedFuture(null),
-            () -> Blocks.gather(a.dtype(), cs, "input"),
+            () -> rechunk(x, n, a.type(), a.chunks(), p),
             0);
-    return x.fromBlock(n, a.type(), all, uses);
+    return value(x, a.type(), p, split, uses);
+  }
+
+  private static Value value(
+      GraphExec x, TensorType t, Partition p, CompletableFuture<List<Chunk>> split, int uses) {
+    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
+    for (int i = 0; i < p.count(); i++) {
+      int ci = i;
+      CompletableFuture<Ref> f = split.thenApply(l -> Ref.owned(l.get(ci), uses, x.ctx.live));
+      x.ctx.track(f);
+      chunks.add(f);
+    }
+    return new Value(t, p, chunks);
+  }
+
+  /**
+   * The chunks of partition {@code p} made from {@code src} (in row order): a zero-copy view where
+   * a target chunk lies inside one source chunk, a copy where it spans several. The sources are
+   * left as they are (the views hold their own references).
+   */
+  static List<Chunk> rechunk(GraphExec x, Node n, TensorType t, List<Chunk> src, Partition p) {
+    List<Chunk> out = new ArrayList<>();
+    long row = t.shape().rank() == 0 ? 1 : t.shape().rowSize();
+    try {
+      if (t.shape().rank() == 0 || t.shape().knownSize() == 0) {
+        for (int i = 0; i < p.count(); i++) {
+          Chunk c = x.allocate(n, t.dtype(), GraphExec.chunkShape(t.shape(), p, i), p.start(i));
+          if (!src.isEmpty() && src.get(0).size() > 0) {
+            copyRows(src.get(0), 0, c, 0, c.size());
+          }
+          out.add(c);
+        }
+        return out;
+      }
+      int s = 0;
+      for (int i = 0; i < p.count(); i++) {
+        long lo = p.start(i);
+        long hi = p.end(i);
+        while (src.get(s).rowStart() + src.get(s).rows() <= lo) {
+          s++;
+        }
+        Chunk first = src.get(s);
+        if (first.rowStart() + first.rows() >= hi) {
+          out.add(first.sliceRows(lo - first.rowStart(), hi - lo, lo));
+          continue;
+        }
+        Chunk c = x.allocate(n, t.dtype(), GraphExec.chunkShape(t.shape(), p, i), lo);
+        out.add(c);
+        long at = lo;
+        int k = s;
+        while (at < hi) {
+          Chunk piece = src.get(k);
+          long from = at - piece.rowStart();
+          long take = Math.min(hi, piece.rowStart() + piece.rows()) - at;
+          copyRows(piece, from * row, c, (at - lo) * row, take * row);
+          at += take;
+          k++;
+        }
+      }
+      return out;
+    } catch (RuntimeException e) {
+      out.forEach(Chunk::close);
+      throw e;
+    }
   }
 
   /** Chunks a streamed source may have in memory ahead of its consumers, per worker thread. */
@@ -234,17 +288,20 @@ final class Sources {
               return a;
             },
             t.shape().knownSize());
-    List<CompletableFuture<Ref>> chunks = new ArrayList<>();
     CompletableFuture<List<Chunk>> split =
-        read.thenApplyAsync(a -> repartition(x, n, a, p), x.ctx.executor);
-    x.ctx.track(split);
-    for (int i = 0; i < p.count(); i++) {
-      int ci = i;
-      CompletableFuture<Ref> f = split.thenApply(l -> Ref.owned(l.get(ci), uses, x.ctx.live));
-      x.ctx.track(f);
-      chunks.add(f);
-    }
-    return new Value(t, p, chunks);
+        x.task(
+            n,
+            read,
+            () -> {
+              NdArray a = read.join();
+              try {
+                return rechunk(x, n, t, a.chunks(), p);
+              } finally {
+                a.close(); // views keep what they share
+              }
+            },
+            0);
+    return value(x, t, p, split, uses);
   }
 
   private static long rowsPerChunk(Partition p) {
@@ -261,32 +318,5 @@ final class Sources {
       cs.add(d);
     }
     return NdArray.of(a.dtype(), s, cs);
-  }
-
-  /** The array's chunks if they match the partition (taking them over), else copies. */
-  private static List<Chunk> repartition(GraphExec x, Node n, NdArray a, Partition p) {
-    List<Chunk> cs = a.chunks();
-    boolean same = cs.size() == p.count();
-    for (int i = 0; same && i < cs.size(); i++) {
-      same = cs.get(i).rowStart() == p.start(i) && cs.get(i).rows() == p.rows(i);
-    }
-    if (same && a.shape().rank() > 0) {
-      return new ArrayList<>(cs); // ownership moves to the refs; the NdArray is dropped unclosed
-    }
-    try {
-      org.jetlag.kernels.Block whole = Blocks.gather(a.dtype(), cs, "file input");
-      long row = a.shape().rank() == 0 ? 1 : a.shape().rowSize();
-      List<Chunk> out = new ArrayList<>();
-      for (int i = 0; i < p.count(); i++) {
-        Chunk c =
-            Chunk.allocate(
-                x.allocator(n), a.dtype(), GraphExec.chunkShape(a.shape(), p, i), p.start(i));
-        Blocks.fill(whole, c, p.start(i) * row);
-        out.add(c);
-      }
-      return out;
-    } finally {
-      a.close();
-    }
   }
 }
