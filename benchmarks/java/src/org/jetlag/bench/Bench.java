@@ -351,7 +351,7 @@ public final class Bench {
     Tensor w0 = g.input("w", DType.FLOAT64, Shape.of(FEAT));
     if (iterations == 1) {
       Tensor r = x.matmul(w0).sigmoid().sub(y);
-      Tensor grad = x.T().mul(r).mean(1);
+      Tensor grad = x.T().matmul(r).div((double) ROWS);
       g.output("w", w0.sub(grad.mul(0.1)));
       return g.check();
     }
@@ -360,7 +360,7 @@ public final class Bench {
     Tensor xs = loop.fixed("X", x);
     Tensor ys = loop.fixed("y", y);
     Tensor r = xs.matmul(w).sigmoid().sub(ys);
-    Tensor grad = xs.T().mul(r).mean(1);
+    Tensor grad = xs.T().matmul(r).div((double) ROWS);
     loop.update("w", w.sub(grad.mul(0.1)));
     g.output("w", loop.end().get("w"));
     return g.check();

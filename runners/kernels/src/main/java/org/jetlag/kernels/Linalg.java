@@ -164,6 +164,31 @@ public final class Linalg {
    * these partials for {@code X.T @ r}.
    */
   public static void transposeMatmul(double[] a, int rows, int k, double[] b, int n, double[] out) {
+    if (n == 1) {
+      // X.T @ r: four rows per update of the k sums, which stay in L1
+      int r = 0;
+      for (; r + 4 <= rows; r += 4) {
+        double b0 = b[r];
+        double b1 = b[r + 1];
+        double b2 = b[r + 2];
+        double b3 = b[r + 3];
+        int a0 = r * k;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        for (int p = 0; p < k; p++) {
+          out[p] += a[a0 + p] * b0 + a[a1 + p] * b1 + a[a2 + p] * b2 + a[a3 + p] * b3;
+        }
+      }
+      for (; r < rows; r++) {
+        double br = b[r];
+        int ar = r * k;
+        for (int p = 0; p < k; p++) {
+          out[p] += a[ar + p] * br;
+        }
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int ar = r * k;
       int br = r * n;
@@ -182,6 +207,40 @@ public final class Linalg {
    * streams past; four rows of b per pass halve the loads and stores of c.
    */
   private static void multiply(double[] a, int m, int k, double[] b, int n, double[] c) {
+    if (n == 1) {
+      // matrix-vector: four rows at a time, so four independent sums are in flight
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        int a0 = i * k;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int p = 0; p < k; p++) {
+          double bp = b[p];
+          s0 += a[a0 + p] * bp;
+          s1 += a[a1 + p] * bp;
+          s2 += a[a2 + p] * bp;
+          s3 += a[a3 + p] * bp;
+        }
+        c[i] += s0;
+        c[i + 1] += s1;
+        c[i + 2] += s2;
+        c[i + 3] += s3;
+      }
+      for (; i < m; i++) {
+        int ar = i * k;
+        double s = 0;
+        for (int p = 0; p < k; p++) {
+          s += a[ar + p] * b[p];
+        }
+        c[i] += s;
+      }
+      return;
+    }
     for (int j0 = 0; j0 < n; j0 += NC) {
       int j1 = Math.min(n, j0 + NC);
       for (int p0 = 0; p0 < k; p0 += KC) {

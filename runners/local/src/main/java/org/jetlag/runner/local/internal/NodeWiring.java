@@ -399,10 +399,14 @@ final class NodeWiring implements OpKind.Visitor<Void> {
                 i,
                 CompletableFuture.allOf(a.chunks().get(i), bBlock),
                 () -> {
-                  Block r = Linalg.matmul(readChunk(a, ci), a.chunkShape(ci), bBlock.join(), sb);
-                  a.chunks().get(ci).join().release();
                   Chunk c = x.allocate(n, t.dtype(), cs, p.start(ci));
-                  Blocks.fill(castIfNeeded(r, t.dtype()), c, 0);
+                  try {
+                    matmulRows(a.chunks().get(ci).join().chunk(), bBlock.join(), sb, c, t.dtype());
+                  } catch (RuntimeException e) {
+                    c.close();
+                    throw e;
+                  }
+                  a.chunks().get(ci).join().release();
                   return Ref.owned(c, uses, x.ctx.live);
                 },
                 cs.knownSize()));
@@ -429,6 +433,31 @@ final class NodeWiring implements OpKind.Visitor<Void> {
                 outT().dtype()));
   }
 
+  /** Rows of a chunk streamed through matmul a block of rows at a time (stays in cache). */
+  private static final int MATMUL_BLOCK_ELEMENTS = 16384;
+
+  /**
+   * {@code out = a @ b} for a row chunk {@code a} [rows,k] and a small {@code b} [k] or [k,m],
+   * reading {@code a} in blocks of rows so that nothing the size of the chunk is copied.
+   */
+  private static void matmulRows(Chunk a, Block b, Shape sb, Chunk out, DType outType) {
+    long rows = a.rows();
+    int k = (int) a.shape().dim(1);
+    long m = sb.rank() == 1 ? 1 : sb.dim(1);
+    int step = (int) Math.max(1, MATMUL_BLOCK_ELEMENTS / Math.max(1, k));
+    Block full = null;
+    for (long r0 = 0; r0 < rows; r0 += step) {
+      int len = (int) Math.min(step, rows - r0);
+      Block in = len == step && full != null ? full : Block.allocate(a.dtype(), len * k);
+      if (len == step) {
+        full = in;
+      }
+      Blocks.load(a, r0 * k, in, len * k);
+      Block r = castIfNeeded(Linalg.matmul(in, Shape.of(len, k), b, sb), outType);
+      Blocks.store(r, out, r0 * m, (int) (len * m));
+    }
+  }
+
   private static Block castIfNeeded(Block b, DType t) {
     return b.dtype() == t ? b : castBlock(b, t);
   }
@@ -450,13 +479,17 @@ final class NodeWiring implements OpKind.Visitor<Void> {
               () -> {
                 Chunk xc = xv.chunks().get(ci).join().chunk();
                 Chunk bc = b.chunks().get(ci).join().chunk();
-                int rows = (int) xc.rows();
-                double[] xa = new double[rows * k];
-                double[] ba = new double[rows * m];
-                xc.getDoubles(0, xa, 0, xa.length);
-                bc.getDoubles(0, ba, 0, ba.length);
+                long rows = xc.rows();
+                int step = Math.max(1, MATMUL_BLOCK_ELEMENTS / Math.max(k, m));
+                double[] xa = new double[(int) Math.min(rows, step) * k];
+                double[] ba = new double[(int) Math.min(rows, step) * m];
                 double[] acc = new double[k * m];
-                Linalg.transposeMatmul(xa, rows, k, ba, m, acc);
+                for (long r0 = 0; r0 < rows; r0 += step) {
+                  int len = (int) Math.min(step, rows - r0);
+                  xc.getDoubles(r0 * k, xa, 0, len * k);
+                  bc.getDoubles(r0 * m, ba, 0, len * m);
+                  Linalg.transposeMatmul(xa, len, k, ba, m, acc);
+                }
                 x.releaseVirtual(transposeNode, xv, ci);
                 b.chunks().get(ci).join().release();
                 return acc;
