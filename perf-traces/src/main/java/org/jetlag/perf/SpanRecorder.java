@@ -98,9 +98,19 @@ public final class SpanRecorder {
   }
 
   private Buffer newBuffer() {
-    Buffer b = new Buffer(Thread.currentThread().getName());
-    buffers.add(b);
-    return b;
+    String name = Thread.currentThread().getName();
+    synchronized (buffers) {
+      // thread names need not be unique; a trace row per thread must be
+      int same = 0;
+      for (Buffer b : buffers) {
+        if (b.thread.equals(name) || b.thread.startsWith(name + " #")) {
+          same++;
+        }
+      }
+      Buffer b = new Buffer(same == 0 ? name : name + " #" + (same + 1));
+      buffers.add(b);
+      return b;
+    }
   }
 
   private final class Buffer {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ValidateCommand.class,
       OpsCommand.class,
+      TraceCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = JetLagCommand.EXIT_HEADING,
@@ -49,7 +50,7 @@ public final class JetLagCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command: expected one of run, validate, ops");
+        spec.commandLine(), "missing command: expected one of run, validate, ops, trace");
   }
 
   /** A configured command line writing to {@code out} and {@code err}. */

@@ -24,6 +24,7 @@ import org.jetlag.cli.ExitCodes;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.graph.Node;
 import org.jetlag.graph.TypedGraph;
+import org.jetlag.perf.TraceJson;
 import org.jetlag.runner.RunHandle;
 import org.jetlag.runner.RunOptions;
 import org.jetlag.runner.RunRequest;
@@ -134,6 +135,14 @@ final class RunCommand
   Duration timeout;
 
   @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      description =
+          "Save the run's trace (node profiles, task spans, counters) as JSON; open it with"
+              + " 'jetlag trace --chrome FILE' in Perfetto.")
+  Path traceFile;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only errors: no summaries, timings, warnings or progress.")
   boolean quiet;
@@ -212,6 +221,18 @@ final class RunCommand
         out.flush();
       }
       outDir.ifPresent(dir -> writeOutputs(r, dir, out));
+      if (traceFile != null) {
+        try {
+          TraceJson.write(r.trace(), traceFile);
+        } catch (JetLagException e) {
+          throw new CliException(
+              ExitCodes.OUTPUT_FAILED, "trace: " + JetLagCommand.oneLine(e.getMessage()), e);
+        }
+        if (!quiet) {
+          out.println("wrote " + traceFile);
+          out.flush();
+        }
+      }
     }
     return ExitCodes.OK;
   }

@@ -65,12 +65,14 @@ public final class LocalRunner implements Runner, AutoCloseable {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
+    java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
     ForkJoinPool pool =
         new ForkJoinPool(
             threads,
             p -> {
               var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-              t.setName("jetlag-worker-" + t.getPoolIndex());
+              // the pool index is not assigned yet here: number the workers ourselves
+              t.setName("jetlag-worker-" + seq.getAndIncrement());
               t.setDaemon(true);
               return t;
             },
