@@ -115,6 +115,15 @@ rows.append((f"scheduler: 100k-chunk `sum(x*2+1)`, per task ({tasks:,} tasks, wa
              r(ratio(dus, us)), "≤2 µs, ≥20× Dask", check([(None if us is None else 2 / us, 1, "2 µs"),
                                                            (ratio(dus, us), 20, "Dask")])))
 
+for which, label in (("big", "50 M chain, 256 KiB chunks"), ("small", "1 M chain, 8 KiB chunks")):
+    on, off = get(f"jetlag.tracing.{which}.on"), get(f"jetlag.tracing.{which}.off")
+    spans = info.get(f"jetlag.tracing.{which}.spans", "?")
+    cost = None if not on or not off else on / off - 1
+    rows.append((f"tracing on vs off: {label} ({spans} spans)",
+                 f(on and on * 1e3, "ms") + " on; " + f(off and off * 1e3, "ms") + " off", "", "",
+                 "—" if cost is None else f"{cost:+.1%}", "", "≤ 3 % slower",
+                 "—" if cost is None else ("met" if cost <= 0.03 else "NOT met")))
+
 for which in ("fused", "chain20"):
     hwm, live = info.get(f"rss.{which}.hwm_kb"), info.get(f"rss.{which}.live_bytes")
     base = info.get(f"rss.{which}.baseline_kb")

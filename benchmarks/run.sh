@@ -55,7 +55,7 @@ step() { echo "== ${*: -2}" >&2; "$@" 2>>"$T/stderr.log" | tee -a "$OUT" | grep 
 # Alternate JetLag and the peers group by group, so each pair runs at nearly the same moment.
 if [ "$HAVE_C" = 1 ]; then OMP_NUM_THREADS=2 step "$T/triad" "$REPS"; fi
 step "${JAVA[@]}" triad "$REPS"
-for g in elementwise transcendental reductions matmul ml overhead; do
+for g in elementwise transcendental reductions matmul ml overhead tracing; do
   step "${JAVA[@]}" "$g" "$REPS"
   step "$PY" "$HERE/peers.py" "$g" "$REPS"
 done

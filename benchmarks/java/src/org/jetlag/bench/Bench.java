@@ -80,6 +80,9 @@ public final class Bench {
         case "overhead":
           overhead();
           break;
+        case "tracing":
+          tracing();
+          break;
         case "rss":
           rss(args.length > 2 ? args[2] : "fused");
           break;
@@ -473,6 +476,60 @@ public final class Bench {
       reps = saved;
       result("jetlag.tiny", median(t));
       info("jetlag.tiny.tasks", String.valueOf(tasks));
+    }
+  }
+
+  /**
+   * Tracing on (every task span kept, the default) against off ({@code maxSpans(0)}), alternating
+   * runs of the same graph so drift hits both alike: a 50 M chain cut into 256 KiB chunks
+   * (~4,600 tasks) and a 1M-element chain cut into 8 KiB chunks (~37,000 tasks).
+   */
+  static void tracing() {
+    long rpc = (256 << 10) / 8;
+    try (NdArray a = uniform(1, 0.5, rpc, N);
+        NdArray b = uniform(2, 0.5, rpc, N);
+        NdArray s = uniform(3, 0.5, 1024, 1_000_000)) {
+      GraphBuilder g = GraphBuilder.create("traced");
+      Tensor x = g.input("a", DType.FLOAT64, Shape.of(N));
+      Tensor y = g.input("b", DType.FLOAT64, Shape.of(N));
+      g.output("c", x.mul(y).add(2.0).sqrt());
+      g.output("s", x.mul(y).sum());
+      TypedGraph big = g.check();
+      GraphBuilder h = GraphBuilder.create("traced-small");
+      Tensor z = h.input("a", DType.FLOAT64, Shape.of(1_000_000));
+      h.output("s", z.mul(2.0).add(1.0).square().sum());
+      TypedGraph small = h.check();
+      for (Object[] c :
+          new Object[][] {
+            {"big", big, RunRequest.create().withInput("a", a).withInput("b", b), 256L << 10},
+            {"small", small, RunRequest.create().withInput("a", s), 8L << 10}
+          }) {
+        TypedGraph tg = (TypedGraph) c[1];
+        RunRequest base = (RunRequest) c[2];
+        RunOptions on = RunOptions.defaults().withChunkBytes((Long) c[3]);
+        RunRequest rOn = base.withOptions(on);
+        RunRequest rOff = base.withOptions(on.withMaxSpans(0));
+        double[] tOn = new double[reps];
+        double[] tOff = new double[reps];
+        long spans = 0;
+        for (int i = -2; i < reps; i++) {
+          for (boolean traced : new boolean[] {true, false}) {
+            long t0 = System.nanoTime();
+            try (RunResult res = runner.run(tg, traced ? rOn : rOff)) {
+              double dt = (System.nanoTime() - t0) / 1e9;
+              if (traced) {
+                spans = res.trace().spans().size();
+              }
+              if (i >= 0) {
+                (traced ? tOn : tOff)[i] = dt;
+              }
+            }
+          }
+        }
+        result("jetlag.tracing." + c[0] + ".on", median(tOn));
+        result("jetlag.tracing." + c[0] + ".off", median(tOff));
+        info("jetlag.tracing." + c[0] + ".spans", String.valueOf(spans));
+      }
     }
   }
 

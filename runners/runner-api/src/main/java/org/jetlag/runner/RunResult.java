@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jetlag.arrow.NdArray;
 import org.jetlag.perf.RunProfile;
 import org.jetlag.perf.Trace;
@@ -13,13 +14,23 @@ import org.jetlag.perf.Trace;
  */
 public final class RunResult implements AutoCloseable {
   private final Map<String, NdArray> outputs;
-  private final Trace trace;
+  private final Supplier<Trace> traceSource;
+  private volatile Trace trace;
   private final AutoCloseable onClose;
 
   /** A result owning the outputs; {@code onClose} runs after they are closed. */
   public RunResult(Map<String, NdArray> outputs, Trace trace, AutoCloseable onClose) {
+    this(outputs, () -> trace, onClose);
+    Objects.requireNonNull(trace, "trace");
+  }
+
+  /**
+   * A result whose trace is assembled on first use (sorting a million spans costs time the run
+   * itself should not be charged).
+   */
+  public RunResult(Map<String, NdArray> outputs, Supplier<Trace> trace, AutoCloseable onClose) {
     this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
-    this.trace = Objects.requireNonNull(trace);
+    this.traceSource = Objects.requireNonNull(trace);
     this.onClose = Objects.requireNonNull(onClose);
   }
 
@@ -45,7 +56,17 @@ public final class RunResult implements AutoCloseable {
 
   /** Everything measured: run metadata, node profiles, task spans and counters. */
   public Trace trace() {
-    return trace;
+    Trace t = trace;
+    if (t == null) {
+      synchronized (this) {
+        t = trace;
+        if (t == null) {
+          t = Objects.requireNonNull(traceSource.get(), "trace");
+          trace = t;
+        }
+      }
+    }
+    return t;
   }
 
   /** Frees the output arrays. */

@@ -295,10 +295,9 @@ public final class Execution {
       throw e;
     }
     c.live.freeAll();
-    Trace trace = trace(c, wall, startMillis);
     return new RunResult(
         outs,
-        trace,
+        () -> trace(c, wall, startMillis),
         () -> {
           c.closeAllocators();
           runAlloc.close();
