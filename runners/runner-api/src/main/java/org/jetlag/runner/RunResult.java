@@ -51,7 +51,7 @@ public final class RunResult implements AutoCloseable {
 
   /** Per-node time and calls: the summary of {@link #trace()}. */
   public RunProfile profile() {
-    return trace.profile();
+    return trace().profile();
   }
 
   /** Everything measured: run metadata, node profiles, task spans and counters. */
