@@ -25,6 +25,7 @@ public final class SpanRecorder {
   private final List<Kind> kinds = new CopyOnWriteArrayList<>();
   private final Queue<Buffer> buffers = new ConcurrentLinkedQueue<>();
   private final ThreadLocal<Buffer> local = ThreadLocal.withInitial(this::newBuffer);
+  private final java.util.Map<String, Buffer> lanes = new java.util.TreeMap<>();
 
   /** What a recorded task computed: a node (and the nodes fused with it). */
   private record Kind(String nodeId, String op, List<String> fused) {}
@@ -60,30 +61,73 @@ public final class SpanRecorder {
     b.end[i] = endNanos - t0;
   }
 
+  /**
+   * Records one iteration of a loop node (or one run of a composite body) on a lane of its own,
+   * named {@code "<nodeId> iterations"}: a container span whose {@code fused} list is empty, and
+   * which becomes the {@code parent} of the body's task spans that start inside it.
+   */
+  public void recordIteration(int kind, int iteration, long startNanos, long endNanos) {
+    Kind k = kinds.get(kind);
+    Buffer b;
+    synchronized (lanes) {
+      b = lanes.computeIfAbsent(k.nodeId, id -> new Buffer(id + " iterations"));
+    }
+    synchronized (b) {
+      if (b.size == b.capacity && !b.grow()) {
+        dropped.incrementAndGet();
+        return;
+      }
+      int i = b.size++;
+      b.kind[i] = kind;
+      b.chunk[i] = iteration;
+      b.start[i] = startNanos - t0;
+      b.end[i] = endNanos - t0;
+    }
+  }
+
   /** Spans that ran but were not kept. */
   public long dropped() {
     return dropped.get();
   }
 
-  /** Every kept span, sorted by start time, ids in that order from 1. */
+  /**
+   * Every kept span, sorted by start time, ids in that order from 1; task spans inside a loop
+   * iteration name it as their parent.
+   */
   public List<Span> spans(String worker) {
     List<long[]> rows = new ArrayList<>();
     List<String> threads = new ArrayList<>();
-    for (Buffer b : buffers) {
+    List<Buffer> all = new ArrayList<>(buffers);
+    synchronized (lanes) {
+      all.addAll(lanes.values());
+    }
+    for (Buffer b : all) {
       int ti = threads.size();
       threads.add(b.thread);
       for (int i = 0; i < b.size; i++) {
-        rows.add(new long[] {b.start[i], b.end[i], b.kind[i], b.chunk[i], ti});
+        rows.add(new long[] {b.start[i], b.end[i], b.kind[i], b.chunk[i], ti, 0});
       }
     }
     rows.sort(Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[4]));
+    // iteration spans by container node id, in start order, for the parent links
+    java.util.Map<String, List<long[]>> iterations = new java.util.HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      long[] r = rows.get(i);
+      r[5] = i + 1;
+      if (threads.get((int) r[4]).endsWith(" iterations")
+          && lanes.containsKey(kinds.get((int) r[2]).nodeId)) {
+        iterations.computeIfAbsent(kinds.get((int) r[2]).nodeId, k -> new ArrayList<>()).add(r);
+      }
+    }
     List<Span> out = new ArrayList<>(rows.size());
-    long id = 1;
     for (long[] r : rows) {
       Kind k = kinds.get((int) r[2]);
+      boolean lane =
+          iterations.containsKey(k.nodeId) && threads.get((int) r[4]).endsWith(" iterations");
+      long parent = parent(iterations, k.nodeId, r[0], r[1]);
       out.add(
           new Span(
-              id++,
+              r[5],
               k.nodeId,
               k.op,
               (int) r[3],
@@ -91,10 +135,40 @@ public final class SpanRecorder {
               threads.get((int) r[4]),
               r[0] / 1000.0,
               r[1] / 1000.0,
-              0,
-              k.fused));
+              parent,
+              lane ? List.of() : k.fused));
     }
     return out;
+  }
+
+  /** The innermost iteration span of an enclosing loop that contains [start, end), or 0. */
+  private static long parent(
+      java.util.Map<String, List<long[]>> iterations, String nodeId, long start, long end) {
+    String p = nodeId;
+    int cut;
+    while ((cut = p.lastIndexOf('/')) > 0) {
+      p = p.substring(0, cut);
+      List<long[]> its = iterations.get(p);
+      if (its == null) {
+        continue;
+      }
+      int lo = 0;
+      int hi = its.size() - 1;
+      long[] best = null;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (its.get(mid)[0] <= start) {
+          best = its.get(mid);
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      if (best != null && start < best[1] || best != null && start == best[0]) {
+        return best[5];
+      }
+    }
+    return 0;
   }
 
   private Buffer newBuffer() {

@@ -308,6 +308,9 @@ public final class Execution {
     List<Span> spans = c.recorder.spans(runner);
     Map<String, List<Double>> shares = new LinkedHashMap<>();
     for (Span s : spans) {
+      if (s.fused().isEmpty()) {
+        continue; // a loop iteration: a container, its work is in its body's spans
+      }
       double share = s.duration() / s.fused().size();
       for (String f : s.fused()) {
         shares.computeIfAbsent(f, k -> new ArrayList<>()).add(share);

@@ -31,7 +31,15 @@ final class Loops {
     Map<PortRef, TensorType> types = Planner.types(body, inTypes, x.baseDir, prefix, t -> {});
     CompletableFuture<Map<String, Value>> done;
     if (fn == OpKind.ControlFn.COMPOSITE) {
-      done = iteration(x, body, prefix, types, ins, List.of());
+      long t0 = System.nanoTime();
+      int kind = x.ctx.containerKind(x.path(n), n.op());
+      done =
+          iteration(x, body, prefix, types, ins, List.of())
+              .thenApply(
+                  m -> {
+                    x.ctx.recorder.recordIteration(kind, 0, t0, System.nanoTime());
+                    return m;
+                  });
       x.ctx.stats(x.path(n), n.op()).record(0, 0);
     } else {
       List<String> carried = x.g.carried(n.id());
@@ -101,11 +109,14 @@ final class Loops {
     }
     Map<String, Value> ins = new LinkedHashMap<>(state);
     ins.putAll(fixed);
+    long t0 = System.nanoTime();
+    int kind = x.ctx.containerKind(x.path(n), n.op());
     CompletableFuture<Map<String, Value>> next =
         iteration(x, body, prefix, types, ins, new ArrayList<>(state.values()))
             .thenComposeAsync(
                 outs -> {
                   x.ctx.checkRunning();
+                  x.ctx.recorder.recordIteration(kind, (int) i, t0, System.nanoTime());
                   x.ctx.stats(x.path(n), n.op()).record(0, 0);
                   Map<String, Value> carriedNext = new LinkedHashMap<>();
                   for (String c : state.keySet()) {

@@ -80,6 +80,13 @@ final class RunContext {
     }
   }
 
+  private final Map<String, Integer> containerKinds = new ConcurrentHashMap<>();
+
+  /** The recorder handle for iteration spans of a loop or composite node. */
+  int containerKind(String path, String op) {
+    return containerKinds.computeIfAbsent(path, p -> recorder.register(p, op, List.of()));
+  }
+
   NodeStats stats(String path, String op) {
     return stats.computeIfAbsent(path, p -> new NodeStats(p, op, stats.size()));
   }
