@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param thread the worker thread's name
  * @param start start in microseconds from the run's start
  * @param end end in microseconds from the run's start
- * @param parent the id of the enclosing span (none is 0); loop iterations have no span of their own
- *     yet, so this is 0 for now
- * @param fused the node ids computed in this task, in order (one element unless fused)
+ * @param parent the id of the enclosing span: for a task of a loop or composite body, the span of
+ *     the iteration it ran in; 0 for none
+ * @param fused the node ids computed in this task, in order (one element unless fused); empty for
+ *     an iteration span, which is a container on its own lane ({@code "<loop id> iterations"},
+ *     chunk = iteration index) whose work is in its body's spans
  */
 public record Span(
     long id,
