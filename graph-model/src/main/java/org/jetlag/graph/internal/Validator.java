@@ -526,35 +526,9 @@ public final class Validator {
 
   /** A "; did you mean 'x'?" suffix for the closest name within edit distance 2. */
   static String suggest(String given, List<String> names) {
-    String best = null;
-    int bestD = 3;
-    for (String n : names) {
-      int d = distance(given, n);
-      if (d < bestD) {
-        bestD = d;
-        best = n;
-      }
-    }
-    return best == null ? "" : "; did you mean '" + best + "'?";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return org.jetlag.graph.Names.closest(given, names)
+        .map(n -> "; did you mean '" + n + "'?")
+        .orElse("");
   }
 
   // ------------------------------------------------------------ result

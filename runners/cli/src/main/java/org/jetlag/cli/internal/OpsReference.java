@@ -221,35 +221,6 @@ final class OpsReference {
 
   /** The closest name within edit distance 2, for "did you mean". */
   static Optional<String> closest(String given, List<String> names) {
-    String best = null;
-    int bestD = 3;
-    for (String n : names) {
-      int d =
-          distance(given.toLowerCase(java.util.Locale.ROOT), n.toLowerCase(java.util.Locale.ROOT));
-      if (d < bestD) {
-        bestD = d;
-        best = n;
-      }
-    }
-    return Optional.ofNullable(best);
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return org.jetlag.graph.Names.closest(given, names);
   }
 }
