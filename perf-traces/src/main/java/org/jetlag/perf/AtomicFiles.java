@@ -27,6 +27,7 @@ final class AtomicFiles {
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         body.write(w);
       }
+      readableByAll(tmp);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -41,6 +42,19 @@ final class AtomicFiles {
         }
       }
       throw new JetLagException(file + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Temporary files are created owner-only; a report or trace is an ordinary document, so it gets
+   * the usual rw-r--r-- (on file systems without POSIX permissions nothing changes).
+   */
+  static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its defaults
     }
   }
 }

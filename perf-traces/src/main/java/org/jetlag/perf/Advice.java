@@ -1,0 +1,170 @@
+package org.jetlag.perf;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import org.jetlag.perf.internal.Format;
+import org.jetlag.perf.internal.TraceFacts;
+
+/**
+ * One-line, actionable advice read from a trace: tasks too small, one node dominating, idle
+ * workers, memory well above the input, spans dropped.
+ *
+ * <p>The rules run in that order and each yields at most one line, so the same trace always gives
+ * the same advice. The thresholds are the public constants below.
+ */
+public final class Advice {
+  /** Median task duration, in microseconds, under which scheduling costs rival the work. */
+  public static final double SMALL_TASK_MICROS = 100;
+
+  /** Share of the total task time above which one node is named as dominant. */
+  public static final double DOMINANT_SHARE = 0.5;
+
+  /** Fraction of the wall time a worker thread may be idle before it is reported. */
+  public static final double IDLE_FRACTION = 1.0 / 3;
+
+  /** Peak live bytes, as a multiple of the input bytes, above which memory is reported. */
+  public static final double MEMORY_RATIO = 2.0;
+
+  /** Median task duration the chunk-size advice aims for, in microseconds. */
+  static final double TARGET_TASK_MICROS = 200;
+
+  private Advice() {}
+
+  /** The advice for a trace, in rule order; empty when nothing stands out. */
+  public static List<String> of(Trace trace) {
+    TraceFacts f = new TraceFacts(trace);
+    List<String> out = new ArrayList<>();
+    smallTasks(f, out);
+    dominantNode(f, out);
+    idleWorkers(f, out);
+    memory(f, out);
+    dropped(f, out);
+    return List.copyOf(out);
+  }
+
+  private static void smallTasks(TraceFacts f, List<String> out) {
+    OptionalDouble median = f.medianSpanMicros();
+    if (median.isEmpty() || median.getAsDouble() >= SMALL_TASK_MICROS) {
+      return;
+    }
+    double m = median.getAsDouble();
+    int factor = 2;
+    while (factor < 1024 && m * factor < TARGET_TASK_MICROS) {
+      factor *= 2;
+    }
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "median task takes %s (under %.0f µs), so scheduling costs rival the work: raise"
+                + " --chunk-size about %d× (e.g. from the default 4MiB to %s)",
+            Format.micros(m),
+            SMALL_TASK_MICROS,
+            factor,
+            Format.bytes(4.0 * 1024 * 1024 * factor).replace(" ", "")));
+  }
+
+  private static void dominantNode(TraceFacts f, List<String> out) {
+    List<NodeProfile> nodes = f.workNodesByTime();
+    if (nodes.isEmpty()) {
+      return;
+    }
+    NodeProfile top = nodes.get(0);
+    double share = f.share(top.totalNanos());
+    if (share <= DOMINANT_SHARE) {
+      return;
+    }
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "node '%s' (%s) takes %s of all task time (%s of %s): speed it up first — nothing"
+                + " else can save more than %s",
+            top.nodeId(),
+            top.op(),
+            Format.percent(share),
+            Format.nanos(top.totalNanos()),
+            Format.nanos(f.taskNanos()),
+            Format.percent(1 - share)));
+  }
+
+  private static void idleWorkers(TraceFacts f, List<String> out) {
+    Trace t = f.trace();
+    double wall = t.info().wallMicros();
+    List<TraceFacts.Lane> lanes = f.taskLanes();
+    if (lanes.isEmpty() || wall <= 0 || t.droppedSpans() > 0) {
+      return; // with dropped spans the busy time is unknown
+    }
+    boolean oneWorker = lanes.stream().map(TraceFacts.Lane::worker).distinct().count() == 1;
+    List<TraceFacts.Lane> idle = new ArrayList<>();
+    double busy = 0;
+    for (TraceFacts.Lane l : lanes) {
+      busy += l.busyMicros();
+      if (1 - l.busyMicros() / wall > IDLE_FRACTION) {
+        idle.add(l);
+      }
+    }
+    int unused = Math.max(0, t.info().threads() - lanes.size());
+    if (idle.isEmpty() && unused == 0) {
+      return;
+    }
+    idle.sort(
+        Comparator.comparingDouble(TraceFacts.Lane::busyMicros)
+            .thenComparing(TraceFacts.Lane::thread, TraceFacts::natural));
+    List<String> named = new ArrayList<>();
+    for (int i = 0; i < idle.size() && i < 4; i++) {
+      TraceFacts.Lane l = idle.get(i);
+      named.add(l.label(oneWorker) + " " + Format.percent(1 - l.busyMicros() / wall));
+    }
+    if (idle.size() > 4) {
+      named.add((idle.size() - 4) + " more");
+    }
+    if (unused > 0) {
+      named.add(unused + (unused == 1 ? " thread" : " threads") + " ran no task");
+    }
+    int threads = Math.max(t.info().threads(), lanes.size());
+    double idleShare = 1 - busy / (wall * threads);
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "workers were idle %s of the run (%s): too few tasks were ready at once — a smaller"
+                + " --chunk-size makes more tasks to share, or use fewer --threads",
+            Format.percent(idleShare),
+            String.join(", ", named)));
+  }
+
+  private static void memory(TraceFacts f, List<String> out) {
+    OptionalDouble peak = f.peak(TraceFacts.LIVE_BYTES);
+    long input = f.inputBytes();
+    if (peak.isEmpty() || input <= 0) {
+      return;
+    }
+    double ratio = peak.getAsDouble() / input;
+    if (ratio <= MEMORY_RATIO) {
+      return;
+    }
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "peak memory %.1f× the input (%s for %s of input): intermediates are held — nodes that"
+                + " gather whole arrays keep full copies; cap it with --memory",
+            ratio,
+            Format.bytes(peak.getAsDouble()),
+            Format.bytes(input)));
+  }
+
+  private static void dropped(TraceFacts f, List<String> out) {
+    long d = f.trace().droppedSpans();
+    if (d <= 0) {
+      return;
+    }
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "%s spans were dropped because the span budget was full: the timeline and histograms"
+                + " miss them (node totals count them); keep them with a larger budget"
+                + " (RunOptions.withMaxSpans, default 2,000,000)",
+            Format.count(d)));
+  }
+}
