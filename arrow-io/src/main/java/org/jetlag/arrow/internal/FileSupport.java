@@ -82,6 +82,13 @@ public final class FileSupport {
   /** Moves a finished temporary file onto {@code target} atomically, replacing it. */
   public static void commit(Path temp, Path target) {
     try {
+      try {
+        // temporary files are owner-only; an output array is an ordinary data file
+        Files.setPosixFilePermissions(
+            temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       deleteQuietly(temp);

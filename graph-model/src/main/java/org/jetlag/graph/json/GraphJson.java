@@ -141,6 +141,13 @@ public final class GraphJson {
       tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
       Files.writeString(tmp, write(g), StandardCharsets.UTF_8);
       try {
+        // temporary files are owner-only; a graph is an ordinary document
+        Files.setPosixFilePermissions(
+            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       OpsCommand.class,
       TraceCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = JetLagCommand.EXIT_HEADING,
@@ -50,7 +51,7 @@ public final class JetLagCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command: expected one of run, validate, ops, trace");
+        spec.commandLine(), "missing command: expected one of run, validate, ops, trace, report");
   }
 
   /** A configured command line writing to {@code out} and {@code err}. */

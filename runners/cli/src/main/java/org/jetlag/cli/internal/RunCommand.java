@@ -24,6 +24,10 @@ import org.jetlag.cli.ExitCodes;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.graph.Node;
 import org.jetlag.graph.TypedGraph;
+import org.jetlag.perf.Advice;
+import org.jetlag.perf.HtmlReport;
+import org.jetlag.perf.ProfileCsv;
+import org.jetlag.perf.Trace;
 import org.jetlag.perf.TraceJson;
 import org.jetlag.runner.RunHandle;
 import org.jetlag.runner.RunOptions;
@@ -143,6 +147,20 @@ final class RunCommand
   Path traceFile;
 
   @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description =
+          "Write a self-contained HTML report: the graph coloured by time, a timeline per worker,"
+              + " utilisation, histograms, a top-N table and advice.")
+  Path reportFile;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "FILE",
+      description = "Write the per-node profile as CSV, one row per node.")
+  Path profileFile;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only errors: no summaries, timings, warnings or progress.")
   boolean quiet;
@@ -218,23 +236,39 @@ final class RunCommand
         }
         out.println();
         out.print(r.profile().table(15));
+        for (String advice : Advice.of(r.trace())) {
+          out.println("advice: " + advice);
+        }
         out.flush();
       }
       outDir.ifPresent(dir -> writeOutputs(r, dir, out));
-      if (traceFile != null) {
-        try {
-          TraceJson.write(r.trace(), traceFile);
-        } catch (JetLagException e) {
-          throw new CliException(
-              ExitCodes.OUTPUT_FAILED, "trace: " + JetLagCommand.oneLine(e.getMessage()), e);
-        }
-        if (!quiet) {
-          out.println("wrote " + traceFile);
-          out.flush();
-        }
-      }
+      writeTraceFiles(r.trace(), out);
     }
     return ExitCodes.OK;
+  }
+
+  /** Writes the --trace, --report and --profile files (each atomically). */
+  private void writeTraceFiles(Trace t, PrintWriter out) {
+    write("trace", traceFile, f -> TraceJson.write(t, f), out);
+    write("report", reportFile, f -> HtmlReport.write(t, f), out);
+    write("profile", profileFile, f -> ProfileCsv.write(t, f), out);
+  }
+
+  private void write(
+      String what, Path file, java.util.function.Consumer<Path> writer, PrintWriter out) {
+    if (file == null) {
+      return;
+    }
+    try {
+      writer.accept(file);
+    } catch (JetLagException e) {
+      throw new CliException(
+          ExitCodes.OUTPUT_FAILED, what + ": " + JetLagCommand.oneLine(e.getMessage()), e);
+    }
+    if (!quiet) {
+      out.println("wrote " + file);
+      out.flush();
+    }
   }
 
   private RunResult runWithCancel(
