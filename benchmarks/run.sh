@@ -55,10 +55,12 @@ step() { echo "== ${*: -2}" >&2; "$@" 2>>"$T/stderr.log" | tee -a "$OUT" | grep 
 # Alternate JetLag and the peers group by group, so each pair runs at nearly the same moment.
 if [ "$HAVE_C" = 1 ]; then OMP_NUM_THREADS=2 step "$T/triad" "$REPS"; fi
 step "${JAVA[@]}" triad "$REPS"
-for g in elementwise transcendental reductions matmul ml overhead tracing; do
+for g in elementwise transcendental reductions matmul ml overhead; do
   step "${JAVA[@]}" "$g" "$REPS"
   step "$PY" "$HERE/peers.py" "$g" "$REPS"
 done
+# Tracing on vs off is JetLag against itself; more repetitions, as the difference is small.
+step "${JAVA[@]}" tracing "$((REPS * 3))"
 # Peak RSS: fresh processes running the 50 M chain once (VmHWM / ru_maxrss vs the live arrays).
 step "${JAVA[@]}" rss 1 fused
 step "${JAVA[@]}" rss 1 chain20
