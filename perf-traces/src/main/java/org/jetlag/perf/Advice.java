@@ -50,6 +50,9 @@ public final class Advice {
     if (median.isEmpty() || median.getAsDouble() >= SMALL_TASK_MICROS) {
       return;
     }
+    if (!chunked(f.trace())) {
+      return; // every array fits in one chunk: a larger chunk size would change nothing
+    }
     double m = median.getAsDouble();
     int factor = 2;
     while (factor < 1024 && m * factor < TARGET_TASK_MICROS) {
@@ -128,10 +131,18 @@ public final class Advice {
     out.add(
         String.format(
             Locale.ROOT,
-            "workers were idle %s of the run (%s): too few tasks were ready at once — a smaller"
-                + " --chunk-size makes more tasks to share, or use fewer --threads",
+            chunked(t)
+                ? "workers were idle %s of the run (%s): too few tasks were ready at once — a"
+                    + " smaller --chunk-size makes more tasks to share, or use fewer --threads"
+                : "workers were idle %s of the run (%s): every array fits in one chunk, so there"
+                    + " is little to run in parallel — larger inputs, or fewer --threads",
             Format.percent(idleShare),
             String.join(", ", named)));
+  }
+
+  /** True when some array was split into several chunks (a task worked on a chunk past 0). */
+  private static boolean chunked(Trace t) {
+    return t.spans().stream().anyMatch(s -> s.chunk() > 0 && !s.fused().isEmpty());
   }
 
   private static void memory(TraceFacts f, List<String> out) {
