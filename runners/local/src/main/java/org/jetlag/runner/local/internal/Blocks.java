@@ -36,6 +36,36 @@ final class Blocks {
     return b;
   }
 
+  private static final ThreadLocal<double[]> SCRATCH_D = new ThreadLocal<>();
+  private static final ThreadLocal<long[]> SCRATCH_L = new ThreadLocal<>();
+
+  /**
+   * A whole chunk as a block backed by this thread's scratch array (reused while chunks keep the
+   * same size, which saves allocating and zeroing a few MB per task). Only for kernels that do not
+   * keep the block: the next call on this thread overwrites it.
+   */
+  static Block readScratch(Chunk c) {
+    int n = Math.toIntExact(c.size());
+    Block b;
+    if (c.dtype().isFloating()) {
+      double[] a = SCRATCH_D.get();
+      if (a == null || a.length != n) {
+        a = new double[n];
+        SCRATCH_D.set(a);
+      }
+      b = Block.wrap(c.dtype(), a);
+    } else {
+      long[] a = SCRATCH_L.get();
+      if (a == null || a.length != n) {
+        a = new long[n];
+        SCRATCH_L.set(a);
+      }
+      b = Block.wrap(c.dtype(), a);
+    }
+    load(c, 0, b, n);
+    return b;
+  }
+
   /** Concatenates chunks (in row order) into one block. */
   static Block gather(DType dtype, List<Chunk> chunks, String what) {
     long total = 0;

@@ -160,7 +160,15 @@ final class NodeWiring implements OpKind.Visitor<Void> {
     boolean[] red = axes(s, single);
     int ddof = params.containsKey("ddof") ? ((Long) params.get("ddof")).intValue() : 0;
     if (in.part().count() > 1 && s.rank() > 0 && !red[0]) {
-      perChunk(in, i -> Reductions.reduce(fn, readChunk(in, i), in.chunkShape(i), red, ddof));
+      perChunk(
+          in,
+          i ->
+              Reductions.reduce(
+                  fn,
+                  Blocks.readScratch(in.chunks().get(i).join().chunk()),
+                  in.chunkShape(i),
+                  red,
+                  ddof));
       return null;
     }
     if (in.part().count() == 1) {
@@ -176,9 +184,14 @@ final class NodeWiring implements OpKind.Visitor<Void> {
               i,
               in.chunks().get(i),
               () -> {
+                // the partial keeps its own accumulators, never the block: a scratch block will do
                 Reductions.Partial p =
                     Reductions.partial(
-                        fn, readChunk(in, ci), in.chunkShape(ci), red, in.part().start(ci));
+                        fn,
+                        Blocks.readScratch(in.chunks().get(ci).join().chunk()),
+                        in.chunkShape(ci),
+                        red,
+                        in.part().start(ci));
                 in.chunks().get(ci).join().release();
                 return p;
               },
