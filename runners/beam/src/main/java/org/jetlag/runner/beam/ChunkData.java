@@ -1,0 +1,121 @@
+package org.jetlag.runner.beam;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+import org.jetlag.graph.DType;
+import org.jetlag.graph.Shape;
+import org.jetlag.kernels.Block;
+
+/**
+ * One chunk of an array as it travels between Beam steps: rows {@code [rowStart, rowStart +
+ * shape[0])} of an array, the elements stored exactly as in an Arrow data buffer (little-endian,
+ * row-major, bool one byte each). Immutable: Beam's DirectRunner checks that no step mutates its
+ * input.
+ */
+public final class ChunkData implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final DType dtype;
+  private final long[] shape;
+  private final long rowStart;
+  private final byte[] payload;
+
+  ChunkData(DType dtype, long[] shape, long rowStart, byte[] payload) {
+    this.dtype = Objects.requireNonNull(dtype, "dtype");
+    this.shape = shape.clone();
+    this.rowStart = rowStart;
+    this.payload = payload.clone();
+    long size = Shape.of(shape).knownSize();
+    if (payload.length != size * dtype.byteWidth()) {
+      throw new IllegalArgumentException(
+          "chunk of "
+              + dtype
+              + Shape.of(shape)
+              + " needs "
+              + size * dtype.byteWidth()
+              + " bytes, got "
+              + payload.length);
+    }
+  }
+
+  /** A chunk holding a kernel block's values. */
+  public static ChunkData of(Block b, Shape shape, long rowStart) {
+    int n = b.length();
+    ByteBuffer bb = ByteBuffer.allocate(n * b.dtype().byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      switch (b.dtype()) {
+        case FLOAT64 -> bb.putDouble(b.getAsDouble(i));
+        case FLOAT32 -> bb.putFloat((float) b.getAsDouble(i));
+        case INT64 -> bb.putLong(b.getAsLong(i));
+        case INT32 -> bb.putInt((int) b.getAsLong(i));
+        case BOOL -> bb.put((byte) (b.getAsLong(i) != 0 ? 1 : 0));
+      }
+    }
+    return new ChunkData(b.dtype(), shape.toArray(), rowStart, bb.array());
+  }
+
+  /** The chunk's values as a fresh kernel block. */
+  public Block toBlock() {
+    int n = Math.toIntExact(shape().knownSize());
+    Block b = Block.allocate(dtype, n);
+    ByteBuffer bb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      switch (dtype) {
+        case FLOAT64 -> b.setDouble(i, bb.getDouble());
+        case FLOAT32 -> b.setDouble(i, bb.getFloat());
+        case INT64 -> b.setLong(i, bb.getLong());
+        case INT32 -> b.setLong(i, bb.getInt());
+        case BOOL -> b.setLong(i, bb.get());
+      }
+    }
+    return b;
+  }
+
+  /** The element type. */
+  public DType dtype() {
+    return dtype;
+  }
+
+  /** The shape of this chunk (its leading dimension is its row count). */
+  public Shape shape() {
+    return Shape.of(shape);
+  }
+
+  /** The first row of this chunk in its array. */
+  public long rowStart() {
+    return rowStart;
+  }
+
+  byte[] payload() {
+    return payload.clone();
+  }
+
+  long[] dims() {
+    return shape.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ChunkData)) {
+      return false;
+    }
+    ChunkData c = (ChunkData) o;
+    return dtype == c.dtype
+        && rowStart == c.rowStart
+        && Arrays.equals(shape, c.shape)
+        && Arrays.equals(payload, c.payload);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(dtype, rowStart, Arrays.hashCode(shape), Arrays.hashCode(payload));
+  }
+
+  @Override
+  public String toString() {
+    return "ChunkData[" + dtype + shape() + " from row " + rowStart + "]";
+  }
+}
