@@ -1,0 +1,710 @@
+package org.jetlag.runner.beam.internal;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.jetlag.arrow.Chunk;
+import org.jetlag.arrow.NdArray;
+import org.jetlag.graph.DType;
+import org.jetlag.graph.Diagnostic;
+import org.jetlag.graph.Node;
+import org.jetlag.graph.PortRef;
+import org.jetlag.graph.Shape;
+import org.jetlag.graph.TensorType;
+import org.jetlag.graph.TypedGraph;
+import org.jetlag.graph.ops.OpKind;
+import org.jetlag.graph.ops.OpSpec;
+import org.jetlag.graph.ops.Ops;
+import org.jetlag.kernels.Block;
+import org.jetlag.kernels.Creation;
+import org.jetlag.kernels.Elementwise;
+import org.jetlag.kernels.Reductions;
+import org.jetlag.kernels.ShapeKernels;
+import org.jetlag.runner.RunFailure;
+import org.jetlag.runner.beam.ChunkCoder;
+import org.jetlag.runner.beam.ChunkData;
+
+/**
+ * Builds the Beam pipeline of a graph: one value per output port, each a {@code PCollection} of
+ * chunks keyed by their index along axis 0. Step names are {@code nodeId/op}.
+ */
+public final class Lowering {
+  private static final Coder<KV<Long, ChunkData>> KV_CODER =
+      KvCoder.of(VarLongCoder.of(), ChunkCoder.of());
+
+  private Lowering() {}
+
+  /** Diagnostics for the nodes this lowering cannot run yet. */
+  public static List<Diagnostic> unsupported(TypedGraph g) {
+    List<Diagnostic> out = new ArrayList<>();
+    for (Node n : g.order()) {
+      OpKind k = g.spec(n.id()).kind();
+      boolean ok =
+          k.isElementwise()
+              || k instanceof OpKind.Reduce
+              || k instanceof OpKind.Create
+              || k instanceof OpKind.GraphPort;
+      if (!ok) {
+        out.add(
+            Diagnostic.error(
+                "not-on-beam",
+                n.id(),
+                n.op(),
+                null,
+                "not supported on Beam yet (this first step lowers inputs, creation,"
+                    + " elementwise ops and reductions)"));
+      }
+    }
+    return out;
+  }
+
+  /** A lowered value: its concrete type, rows per chunk and chunks. */
+  private record Value(
+      TensorType type, long rowsPerChunk, PCollection<KV<Long, ChunkData>> chunks) {
+    boolean chunked() {
+      return type.shape().rank() > 0 && type.shape().dim(0) > rowsPerChunk;
+    }
+  }
+
+  /** Adds the graph's steps to {@code p}; outputs are collected for run {@code runId}. */
+  public static void build(
+      Pipeline p, TypedGraph g, Map<String, NdArray> inputs, long chunkBytes, String runId) {
+    Map<PortRef, TensorType> types = concreteTypes(g, inputs);
+    Map<Long, Long> maxRow = new LinkedHashMap<>();
+    for (TensorType t : types.values()) {
+      if (t.shape().rank() > 0) {
+        long rb = Math.max(1, t.shape().rowSize()) * t.dtype().byteWidth();
+        maxRow.merge(t.shape().dim(0), rb, Math::max);
+      }
+    }
+    Map<Long, Long> rows = new LinkedHashMap<>();
+    maxRow.forEach((n, rb) -> rows.put(n, Math.max(1, chunkBytes / rb)));
+    Map<PortRef, Value> values = new LinkedHashMap<>();
+    for (Node n : g.order()) {
+      PortRef out = new PortRef(n.id(), Ops.OUT);
+      TensorType t = types.get(out);
+      long rpc = t == null || t.shape().rank() == 0 ? 1 : rows.getOrDefault(t.shape().dim(0), 1L);
+      String step = n.id() + "/" + n.op();
+      OpSpec spec = g.spec(n.id());
+      OpKind kind = spec.kind();
+      if (kind instanceof OpKind.GraphPort) {
+        if (((OpKind.GraphPort) kind).fn() == OpKind.GraphPortFn.INPUT) {
+          NdArray a = inputs.get((String) g.params(n.id()).get("name"));
+          values.put(
+              out, new Value(t, rpc, p.apply(step, Create.of(split(a, rpc)).withCoder(KV_CODER))));
+        } else {
+          Value v = values.get(g.source(n.id(), "x"));
+          v.chunks()
+              .apply(step, ParDo.of(new Collect(runId, (String) g.params(n.id()).get("name"))));
+        }
+      } else if (kind instanceof OpKind.Create) {
+        OpKind.CreateFn fn = ((OpKind.Create) kind).fn();
+        List<KV<Long, ChunkData>> chunks = new ArrayList<>();
+        long rowSize = t.shape().rank() == 0 ? 1 : t.shape().rowSize();
+        long total = t.shape().rank() == 0 ? 1 : t.shape().dim(0);
+        for (long r0 = 0, i = 0; r0 < Math.max(total, 1); r0 += rpc, i++) {
+          long len = t.shape().rank() == 0 ? 1 : Math.min(rpc, total - r0);
+          Shape cs = t.shape().rank() == 0 ? t.shape() : t.shape().withDim(0, len);
+          Block b = Block.allocate(t.dtype(), (int) (len * rowSize));
+          Creation.fill(fn, g.params(n.id()), t, r0 * rowSize, b, b.length());
+          chunks.add(KV.of(i, ChunkData.of(b, cs, t.shape().rank() == 0 ? 0 : r0)));
+          if (total == 0) {
+            break;
+          }
+        }
+        values.put(out, new Value(t, rpc, p.apply(step, Create.of(chunks).withCoder(KV_CODER))));
+      } else if (kind.isElementwise()) {
+        values.put(out, elementwise(g, n, step, t, rpc, values));
+      } else if (kind instanceof OpKind.Reduce) {
+        values.put(out, reduce(g, n, step, t, rpc, (OpKind.Reduce) kind, values));
+      } else {
+        throw RunFailure.at(n.id(), n.op(), "not supported on Beam yet", null);
+      }
+    }
+  }
+
+  private static List<KV<Long, ChunkData>> split(NdArray a, long rpc) {
+    Shape s = a.shape();
+    double[] d = a.dtype().isFloating() ? a.toDoubles() : null;
+    long[] l = a.dtype().isFloating() ? null : a.toLongs();
+    List<KV<Long, ChunkData>> out = new ArrayList<>();
+    if (s.rank() == 0) {
+      out.add(KV.of(0L, ChunkData.of(block(a.dtype(), d, l, 0, 1), s, 0)));
+      return out;
+    }
+    long rowSize = s.rowSize();
+    long total = s.dim(0);
+    long i = 0;
+    for (long r0 = 0; r0 < Math.max(total, 1); r0 += rpc, i++) {
+      long len = Math.min(rpc, total - r0);
+      out.add(
+          KV.of(
+              i,
+              ChunkData.of(
+                  block(a.dtype(), d, l, (int) (r0 * rowSize), (int) (len * rowSize)),
+                  s.withDim(0, len),
+                  r0)));
+      if (total == 0) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private static Block block(DType t, double[] d, long[] l, int from, int n) {
+    return d != null
+        ? Block.wrap(t, java.util.Arrays.copyOfRange(d, from, from + n))
+        : Block.wrap(t, java.util.Arrays.copyOfRange(l, from, from + n));
+  }
+
+  // ------------------------------------------------------------------ elementwise
+
+  /** What a fused-free elementwise step computes, in a serialisable form. */
+  record Step(String kind, String fn, double lo, double hi, DType out) implements Serializable {
+    Block apply(Block[] in, int n) {
+      Block o = Block.allocate(out, n);
+      switch (kind) {
+        case "unary" -> Elementwise.unary(OpKind.UnaryFn.valueOf(fn), in[0], o, n);
+        case "binary" -> Elementwise.binary(OpKind.BinaryFn.valueOf(fn), in[0], in[1], o, n);
+        case "where" -> Elementwise.where(in[0], in[1], in[2], o, n);
+        case "clip" -> Elementwise.clip(in[0], lo, hi, o, n);
+        default -> Elementwise.cast(in[0], o, n);
+      }
+      return o;
+    }
+  }
+
+  private static Step step(TypedGraph g, Node n, DType out) {
+    Map<String, Object> params = g.params(n.id());
+    return g.spec(n.id())
+        .kind()
+        .accept(
+            new OpKind.Visitor<Step>() {
+              @Override
+              public Step unary(OpKind.UnaryFn fn) {
+                return new Step("unary", fn.name(), 0, 0, out);
+              }
+
+              @Override
+              public Step binary(OpKind.BinaryFn fn) {
+                return new Step("binary", fn.name(), 0, 0, out);
+              }
+
+              @Override
+              public Step where() {
+                return new Step("where", "", 0, 0, out);
+              }
+
+              @Override
+              public Step clip() {
+                return new Step(
+                    "clip",
+                    "",
+                    (Double) params.getOrDefault("min", Double.NEGATIVE_INFINITY),
+                    (Double) params.getOrDefault("max", Double.POSITIVE_INFINITY),
+                    out);
+              }
+
+              @Override
+              public Step cast() {
+                return new Step("cast", "", 0, 0, out);
+              }
+
+              @Override
+              public Step reduce(OpKind.ReduceFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step create(OpKind.CreateFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step shape(OpKind.ShapeFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step linalg(OpKind.LinalgFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step sort(OpKind.SortFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step io(OpKind.IoFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step graphPort(OpKind.GraphPortFn fn) {
+                throw new IllegalStateException();
+              }
+
+              @Override
+              public Step control(OpKind.ControlFn fn) {
+                throw new IllegalStateException();
+              }
+            });
+  }
+
+  private static Value elementwise(
+      TypedGraph g, Node n, String step, TensorType t, long rpc, Map<PortRef, Value> values) {
+    List<String> ports = g.inputPorts(n.id());
+    Shape out = t.shape();
+    List<Value> ins = new ArrayList<>();
+    for (String port : ports) {
+      ins.add(values.get(g.source(n.id(), port)));
+    }
+    // Operands split like the output are joined by chunk index; the rest are side inputs.
+    int[] role = new int[ins.size()]; // >= 0: joined operand index; < 0: -(side index) - 1
+    List<Value> joined = new ArrayList<>();
+    List<PCollectionView<ChunkData>> sides = new ArrayList<>();
+    List<Shape> sideShapes = new ArrayList<>();
+    for (int i = 0; i < ins.size(); i++) {
+      Shape s = ins.get(i).type().shape();
+      boolean aligned =
+          s.rank() == out.rank() && s.rank() > 0 && s.dim(0) == out.dim(0) && out.dim(0) != 1;
+      if (aligned) {
+        role[i] = joined.size();
+        joined.add(ins.get(i));
+      } else {
+        role[i] = -(sides.size()) - 1;
+        sides.add(
+            ins.get(i)
+                .chunks()
+                .apply(step + "/side" + i + "/values", Values.create())
+                .apply(step + "/side" + i + "/view", View.asSingleton()));
+        sideShapes.add(s);
+      }
+    }
+    Step s = step(g, n, t.dtype());
+    PCollection<KV<Long, ChunkData>> result;
+    if (joined.isEmpty()) {
+      // everything is small: compute once, keyed 0
+      PCollection<KV<Long, ChunkData>> one =
+          p(ins.get(0))
+              .apply(
+                  step + "/one",
+                  Create.of(KV.of(0L, ChunkData.of(Block.allocate(DType.BOOL, 1), Shape.SCALAR, 0)))
+                      .withCoder(KV_CODER));
+      result =
+          one.apply(
+                  step,
+                  ParDo.of(new Apply(s, role, List.of(), sideShapes, sides, out, false))
+                      .withSideInputs(sides))
+              .setCoder(KV_CODER);
+    } else if (joined.size() == 1) {
+      result =
+          joined
+              .get(0)
+              .chunks()
+              .apply(
+                  step,
+                  ParDo.of(
+                          new Apply(
+                              s,
+                              role,
+                              List.of(joined.get(0).type().shape()),
+                              sideShapes,
+                              sides,
+                              out,
+                              true))
+                      .withSideInputs(sides))
+              .setCoder(KV_CODER);
+    } else {
+      KeyedPCollectionTuple<Long> tuple = null;
+      List<TupleTag<ChunkData>> tags = new ArrayList<>();
+      List<Shape> joinedShapes = new ArrayList<>();
+      for (int i = 0; i < joined.size(); i++) {
+        TupleTag<ChunkData> tag = new TupleTag<>("in" + i);
+        tags.add(tag);
+        joinedShapes.add(joined.get(i).type().shape());
+        tuple =
+            tuple == null
+                ? KeyedPCollectionTuple.of(tag, joined.get(i).chunks())
+                : tuple.and(tag, joined.get(i).chunks());
+      }
+      result =
+          tuple
+              .apply(step + "/join", CoGroupByKey.create())
+              .apply(
+                  step,
+                  ParDo.of(new ApplyJoined(s, role, tags, joinedShapes, sideShapes, sides, out))
+                      .withSideInputs(sides))
+              .setCoder(KV_CODER);
+    }
+    return new Value(t, rpc, result);
+  }
+
+  private static Pipeline p(Value v) {
+    return v.chunks().getPipeline();
+  }
+
+  /** The operands of one output chunk, broadcast to the chunk's shape. */
+  static Block[] operands(
+      int[] role,
+      List<ChunkData> joined,
+      List<Shape> joinedShapes,
+      List<ChunkData> sides,
+      List<Shape> sideShapes,
+      Shape chunkShape) {
+    Block[] in = new Block[role.length];
+    for (int i = 0; i < role.length; i++) {
+      Block b;
+      Shape from;
+      if (role[i] >= 0) {
+        ChunkData c = joined.get(role[i]);
+        b = c.toBlock();
+        from = c.shape();
+      } else {
+        ChunkData c = sides.get(-role[i] - 1);
+        b = c.toBlock();
+        from = sideShapes.get(-role[i] - 1);
+      }
+      in[i] =
+          from.equals(chunkShape) || b.length() == 1
+              ? b
+              : ShapeKernels.broadcastTo(b, from, chunkShape);
+    }
+    return in;
+  }
+
+  /** Applies a step to the chunks of one joined operand (or to nothing, for small outputs). */
+  static final class Apply extends DoFn<KV<Long, ChunkData>, KV<Long, ChunkData>> {
+    private static final long serialVersionUID = 1L;
+    private final Step step;
+    private final int[] role;
+    private final List<PCollectionView<ChunkData>> sides;
+    private final ArrayList<String> sideShapes = new ArrayList<>();
+    private final ArrayList<Long> outDims = new ArrayList<>();
+    private final boolean chunked;
+
+    Apply(
+        Step step,
+        int[] role,
+        List<Shape> joinedShapes,
+        List<Shape> sideShapes,
+        List<PCollectionView<ChunkData>> sides,
+        Shape out,
+        boolean chunked) {
+      this.step = step;
+      this.role = role.clone();
+      this.sides = List.copyOf(sides);
+      for (Shape s : sideShapes) {
+        this.sideShapes.add(s.toList().toString());
+      }
+      outDims.addAll(out.toList());
+      this.chunked = chunked;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Shape out = Shape.of(outDims);
+      List<ChunkData> sideData = new ArrayList<>();
+      for (PCollectionView<ChunkData> v : sides) {
+        sideData.add(c.sideInput(v));
+      }
+      List<Shape> sShapes = new ArrayList<>();
+      for (ChunkData d : sideData) {
+        sShapes.add(d.shape());
+      }
+      ChunkData main = c.element().getValue();
+      Shape chunkShape = chunked && out.rank() > 0 ? out.withDim(0, main.shape().dim(0)) : out;
+      Block[] in =
+          operands(
+              role, chunked ? List.of(main) : List.of(), List.of(), sideData, sShapes, chunkShape);
+      int n = Math.toIntExact(chunkShape.knownSize());
+      c.output(
+          KV.of(
+              c.element().getKey(),
+              ChunkData.of(step.apply(in, n), chunkShape, chunked ? main.rowStart() : 0)));
+    }
+  }
+
+  /** Applies a step to chunks of several operands joined by chunk index. */
+  static final class ApplyJoined extends DoFn<KV<Long, CoGbkResult>, KV<Long, ChunkData>> {
+    private static final long serialVersionUID = 1L;
+    private final Step step;
+    private final int[] role;
+    private final List<TupleTag<ChunkData>> tags;
+    private final List<PCollectionView<ChunkData>> sides;
+    private final ArrayList<Long> outDims = new ArrayList<>();
+
+    ApplyJoined(
+        Step step,
+        int[] role,
+        List<TupleTag<ChunkData>> tags,
+        List<Shape> joinedShapes,
+        List<Shape> sideShapes,
+        List<PCollectionView<ChunkData>> sides,
+        Shape out) {
+      this.step = step;
+      this.role = role.clone();
+      this.tags = List.copyOf(tags);
+      this.sides = List.copyOf(sides);
+      outDims.addAll(out.toList());
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Shape out = Shape.of(outDims);
+      List<ChunkData> joined = new ArrayList<>();
+      for (TupleTag<ChunkData> t : tags) {
+        joined.add(c.element().getValue().getOnly(t));
+      }
+      List<ChunkData> sideData = new ArrayList<>();
+      List<Shape> sShapes = new ArrayList<>();
+      for (PCollectionView<ChunkData> v : sides) {
+        ChunkData d = c.sideInput(v);
+        sideData.add(d);
+        sShapes.add(d.shape());
+      }
+      ChunkData first = joined.get(0);
+      Shape chunkShape = out.withDim(0, first.shape().dim(0));
+      Block[] in = operands(role, joined, List.of(), sideData, sShapes, chunkShape);
+      int n = Math.toIntExact(chunkShape.knownSize());
+      c.output(
+          KV.of(
+              c.element().getKey(), ChunkData.of(step.apply(in, n), chunkShape, first.rowStart())));
+    }
+  }
+
+  // ------------------------------------------------------------------ reductions
+
+  private static Value reduce(
+      TypedGraph g,
+      Node n,
+      String step,
+      TensorType t,
+      long rpc,
+      OpKind.Reduce kind,
+      Map<PortRef, Value> values) {
+    Value in = values.get(g.source(n.id(), "x"));
+    Shape s = in.type().shape();
+    boolean[] red = new boolean[s.rank()];
+    Object ax = g.params(n.id()).get("axis");
+    if (ax == null) {
+      java.util.Arrays.fill(red, true);
+    } else if (ax instanceof Long) {
+      red[s.normaliseAxis((Long) ax)] = true;
+    } else {
+      for (Object a : (List<?>) ax) {
+        red[s.normaliseAxis((Long) a)] = true;
+      }
+    }
+    int ddof =
+        g.params(n.id()).containsKey("ddof") ? ((Long) g.params(n.id()).get("ddof")).intValue() : 0;
+    ArrayList<Long> outDims = new ArrayList<>(t.shape().toList());
+    PCollection<KV<Long, ChunkData>> chunks;
+    if (s.rank() > 0 && !red[0] && in.chunked()) {
+      chunks =
+          in.chunks()
+              .apply(step, ParDo.of(new ReducePerChunk(kind.fn(), red, ddof, outDims)))
+              .setCoder(KV_CODER);
+    } else {
+      chunks =
+          in.chunks()
+              .apply(step + "/chunks", Values.create())
+              .setCoder(ChunkCoder.of())
+              // every array has at least one chunk (an empty one has a chunk of no rows), so
+              // the combine never needs a default for an empty input
+              .apply(
+                  step,
+                  Combine.globally(new ReduceAll(kind.fn(), red, ddof, outDims)).withoutDefaults())
+              .setCoder(ChunkCoder.of())
+              .apply(step + "/key", ParDo.of(new KeyZero()))
+              .setCoder(KV_CODER);
+    }
+    return new Value(t, rpc, chunks);
+  }
+
+  /** Keys a single result chunk as chunk 0. */
+  static final class KeyZero extends DoFn<ChunkData, KV<Long, ChunkData>> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element ChunkData d, OutputReceiver<KV<Long, ChunkData>> out) {
+      out.output(KV.of(0L, d));
+    }
+  }
+
+  /** A reduction that keeps axis 0: each chunk reduces on its own. */
+  static final class ReducePerChunk extends DoFn<KV<Long, ChunkData>, KV<Long, ChunkData>> {
+    private static final long serialVersionUID = 1L;
+    private final OpKind.ReduceFn fn;
+    private final boolean[] red;
+    private final int ddof;
+    private final ArrayList<Long> outDims;
+
+    ReducePerChunk(OpKind.ReduceFn fn, boolean[] red, int ddof, ArrayList<Long> outDims) {
+      this.fn = fn;
+      this.red = red.clone();
+      this.ddof = ddof;
+      this.outDims = new ArrayList<>(outDims);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Long, ChunkData> e, OutputReceiver<KV<Long, ChunkData>> out) {
+      ChunkData c = e.getValue();
+      Block r = Reductions.reduce(fn, c.toBlock(), c.shape(), red, ddof);
+      Shape cs = Shape.of(outDims).withDim(0, c.shape().dim(0));
+      out.output(KV.of(e.getKey(), ChunkData.of(r, cs, c.rowStart())));
+    }
+  }
+
+  /**
+   * A reduction over axis 0: gathers the chunks (keyed by first row), then combines their partials
+   * in the same balanced tree over chunk index as the local runner, so both runners give the same
+   * bits.
+   */
+  static final class ReduceAll
+      extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
+    private static final long serialVersionUID = 1L;
+    private final OpKind.ReduceFn fn;
+    private final boolean[] red;
+    private final int ddof;
+    private final ArrayList<Long> outDims;
+
+    ReduceAll(OpKind.ReduceFn fn, boolean[] red, int ddof, ArrayList<Long> outDims) {
+      this.fn = fn;
+      this.red = red.clone();
+      this.ddof = ddof;
+      this.outDims = new ArrayList<>(outDims);
+    }
+
+    @Override
+    public Map<Long, ChunkData> createAccumulator() {
+      return new TreeMap<>();
+    }
+
+    @Override
+    public Map<Long, ChunkData> addInput(Map<Long, ChunkData> acc, ChunkData c) {
+      Map<Long, ChunkData> m = new TreeMap<>(acc);
+      m.put(c.rowStart(), c);
+      return m;
+    }
+
+    @Override
+    public Map<Long, ChunkData> mergeAccumulators(Iterable<Map<Long, ChunkData>> accs) {
+      Map<Long, ChunkData> m = new TreeMap<>();
+      for (Map<Long, ChunkData> a : accs) {
+        m.putAll(a);
+      }
+      return m;
+    }
+
+    @Override
+    public ChunkData extractOutput(Map<Long, ChunkData> acc) {
+      List<Reductions.Partial> parts = new ArrayList<>();
+      for (ChunkData c : new TreeMap<>(acc).values()) {
+        parts.add(Reductions.partial(fn, c.toBlock(), c.shape(), red, c.rowStart()));
+      }
+      Reductions.Partial total = tree(parts, 0, parts.size());
+      Shape out = Shape.of(outDims);
+      return ChunkData.of(Reductions.finish(total, ddof), out, 0);
+    }
+
+    private static Reductions.Partial tree(List<Reductions.Partial> p, int lo, int hi) {
+      if (hi <= lo) {
+        throw new IllegalStateException("a reduction received no chunks");
+      }
+      if (hi - lo == 1) {
+        return p.get(lo);
+      }
+      int mid = (lo + hi) >>> 1;
+      return Reductions.combine(tree(p, lo, mid), tree(p, mid, hi));
+    }
+
+    @Override
+    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<ChunkData> input) {
+      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
+    }
+
+    @Override
+    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
+      return ChunkCoder.of();
+    }
+  }
+
+  // ------------------------------------------------------------------ outputs and types
+
+  /** Collects the chunks of a graph output for the driver (the DirectRunner runs in-process). */
+  static final class Collect extends DoFn<KV<Long, ChunkData>, Void> {
+    private static final long serialVersionUID = 1L;
+    private final String runId;
+    private final String name;
+
+    Collect(String runId, String name) {
+      this.runId = runId;
+      this.name = name;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Long, ChunkData> e) {
+      Outputs.put(runId, name, e.getValue());
+    }
+  }
+
+  /** Concrete types of every output port, from the input arrays' shapes. */
+  static Map<PortRef, TensorType> concreteTypes(TypedGraph g, Map<String, NdArray> inputs) {
+    Map<PortRef, TensorType> types = new LinkedHashMap<>();
+    for (Node n : g.order()) {
+      OpSpec spec = g.spec(n.id());
+      if (spec.kind().equals(new OpKind.GraphPort(OpKind.GraphPortFn.INPUT))) {
+        NdArray a = inputs.get((String) g.params(n.id()).get("name"));
+        types.put(new PortRef(n.id(), Ops.OUT), a.type());
+        continue;
+      }
+      Map<String, TensorType> ins = new LinkedHashMap<>();
+      for (String port : g.inputPorts(n.id())) {
+        ins.put(port, types.get(g.source(n.id(), port)));
+      }
+      List<TensorType> outs = spec.infer(g.params(n.id()), ins);
+      List<String> ports = g.outputPorts(n.id());
+      for (int i = 0; i < ports.size(); i++) {
+        types.put(new PortRef(n.id(), ports.get(i)), outs.get(i));
+      }
+    }
+    return types;
+  }
+
+  /** The shape of an output assembled from chunks (its unknown leading length filled in). */
+  public static Shape concreteShape(List<Chunk> chunks, Shape declared) {
+    if (declared.rank() == 0) {
+      return declared;
+    }
+    long rows = 0;
+    for (Chunk c : chunks) {
+      rows += c.rows();
+    }
+    return chunks.get(0).shape().withDim(0, rows);
+  }
+}

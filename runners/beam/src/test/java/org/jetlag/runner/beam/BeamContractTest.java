@@ -1,0 +1,131 @@
+package org.jetlag.runner.beam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.jetlag.arrow.Allocators;
+import org.jetlag.arrow.NdArray;
+import org.jetlag.graph.DType;
+import org.jetlag.graph.Shape;
+import org.jetlag.graph.TypedGraph;
+import org.jetlag.graph.ValidationException;
+import org.jetlag.graph.build.GraphBuilder;
+import org.jetlag.graph.build.Tensor;
+import org.jetlag.runner.RunOptions;
+import org.jetlag.runner.RunRequest;
+import org.jetlag.runner.RunResult;
+import org.jetlag.runner.local.LocalRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Beam DirectRunner gives the same numbers as the local runner: both split arrays into the same
+ * chunks and combine reduction partials in the same tree, so results are bit-identical.
+ */
+class BeamContractTest {
+  private BufferAllocator alloc;
+
+  @BeforeEach
+  void setUp() {
+    alloc = Allocators.root(Long.MAX_VALUE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    alloc.close();
+  }
+
+  private static double[] values(long seed, int n) {
+    Random r = new Random(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextGaussian();
+    }
+    return v;
+  }
+
+  private void sameOnBothRunners(TypedGraph g, Map<String, NdArray> inputs, long chunkBytes) {
+    RunRequest req =
+        RunRequest.create().withOptions(RunOptions.defaults().withChunkBytes(chunkBytes));
+    for (Map.Entry<String, NdArray> e : inputs.entrySet()) {
+      req = req.withInput(e.getKey(), e.getValue());
+    }
+    try (LocalRunner local = LocalRunner.withThreads(2, Long.MAX_VALUE);
+        RunResult a = local.run(g, req);
+        RunResult b = BeamRunner.direct(alloc, true).start(g, req).result().join()) {
+      assertThat(b.outputs().keySet()).isEqualTo(a.outputs().keySet());
+      for (String name : a.outputs().keySet()) {
+        NdArray x = a.output(name);
+        NdArray y = b.output(name);
+        assertThat(y.type()).as(name).isEqualTo(x.type());
+        assertThat(y.toDoubles()).as("output %s, bit for bit", name).isEqualTo(x.toDoubles());
+      }
+    }
+  }
+
+  @Test
+  void elementwiseChainsWithBroadcastingMatchTheLocalRunner() {
+    GraphBuilder g = GraphBuilder.create("ew");
+    Tensor x = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 3));
+    Tensor y = g.input("y", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 3));
+    Tensor row = g.input("row", DType.FLOAT64, Shape.of(3));
+    Tensor col = g.input("col", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 1));
+    Tensor z = x.mul(y).add(2.0).sub(row).mul(col).tanh();
+    g.output("z", z);
+    g.output("mask", g.where(z.gt(0.1), z, y.clip(-0.5, 0.5)).astype(DType.FLOAT32));
+    try (NdArray xs = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(500, 3), values(1, 1500));
+        NdArray ys = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(500, 3), values(2, 1500));
+        NdArray rs = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(3), values(3, 3));
+        NdArray cs = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(500, 1), values(4, 500))) {
+      sameOnBothRunners(g.check(), Map.of("x", xs, "y", ys, "row", rs, "col", cs), 24 * 17);
+    }
+  }
+
+  @Test
+  void reductionsMatchTheLocalRunnerBitForBit() {
+    GraphBuilder g = GraphBuilder.create("red");
+    Tensor x = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 4));
+    g.output("sum", x.sum());
+    g.output("mean0", x.mean(0));
+    g.output("var0", x.reduce("var", false, 0));
+    g.output("max1", x.max(1));
+    g.output("argmax", x.reduce("argmax", false));
+    g.output("lse", x.square().reduce("logsumexp", true, 0, 1));
+    try (NdArray xs =
+        NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(1000, 4), values(5, 4000))) {
+      for (long chunk : List.of(32L * 7, 4L << 20)) {
+        sameOnBothRunners(g.check(), Map.of("x", xs), chunk);
+      }
+    }
+  }
+
+  @Test
+  void anOpNotLoweredYetIsRefusedBeforeTheRunNamingTheNode() {
+    GraphBuilder g = GraphBuilder.create("sorted");
+    Tensor x = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
+    g.output("s", g.op("sort", Map.of(), Map.of("x", x)));
+    TypedGraph t = g.check();
+    assertThat(BeamRunner.unsupported(t))
+        .singleElement()
+        .hasToString(
+            "node 'sort_1' (sort): not supported on Beam yet (this first step lowers"
+                + " inputs, creation, elementwise ops and reductions)");
+    try (NdArray xs =
+        NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(3), new double[] {3, 1, 2})) {
+      assertThatThrownBy(
+              () ->
+                  BeamRunner.direct(alloc, true)
+                      .start(t, RunRequest.create().withInput("x", xs))
+                      .result()
+                      .join())
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(ValidationException.class);
+    }
+  }
+}
