@@ -28,4 +28,22 @@ public record RunInfo(
     Objects.requireNonNull(runner, "runner");
     Objects.requireNonNull(jetlagVersion, "jetlagVersion");
   }
+
+  /** The SHA-256 (hex) of a graph's canonical JSON: equal graphs, equal hashes. */
+  public static String hashOf(org.jetlag.graph.Graph g) {
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  org.jetlag.graph.json.GraphJson.write(g)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder();
+      for (byte b : h) {
+        sb.append(String.format("%02x", b));
+      }
+      return sb.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
 }

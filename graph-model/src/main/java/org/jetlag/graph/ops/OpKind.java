@@ -57,6 +57,56 @@ public sealed interface OpKind {
     R control(ControlFn fn);
   }
 
+  /**
+   * A visitor for code that handles only the elementwise families (fused kernels): every other
+   * family throws {@link IllegalStateException}.
+   */
+  abstract class ElementwiseVisitor<R> implements Visitor<R> {
+    private static IllegalStateException notElementwise(Enum<?> fn) {
+      return new IllegalStateException(fn.name() + " is not elementwise");
+    }
+
+    @Override
+    public R reduce(ReduceFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R create(CreateFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R shape(ShapeFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R linalg(LinalgFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R sort(SortFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R io(IoFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R graphPort(GraphPortFn fn) {
+      throw notElementwise(fn);
+    }
+
+    @Override
+    public R control(ControlFn fn) {
+      throw notElementwise(fn);
+    }
+  }
+
   /** Elementwise functions of one argument. */
   enum UnaryFn {
     NEG,

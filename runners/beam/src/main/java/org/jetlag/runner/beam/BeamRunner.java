@@ -22,7 +22,6 @@ import org.jetlag.graph.Diagnostic;
 import org.jetlag.graph.Node;
 import org.jetlag.graph.TypedGraph;
 import org.jetlag.graph.ValidationException;
-import org.jetlag.graph.json.GraphJson;
 import org.jetlag.perf.RunInfo;
 import org.jetlag.perf.Trace;
 import org.jetlag.perf.Versions;
@@ -106,7 +105,7 @@ public final class BeamRunner implements Runner {
           new Trace(
               new RunInfo(
                   graph.graph().name(),
-                  sha256(GraphJson.write(graph.graph())),
+                  RunInfo.hashOf(graph.graph()),
                   name(),
                   2,
                   startMillis,
@@ -193,21 +192,6 @@ public final class BeamRunner implements Runner {
       shape = Lowering.concreteShape(cs, type.shape());
     }
     return NdArray.of(type.dtype(), shape, cs);
-  }
-
-  private static String sha256(String s) {
-    try {
-      byte[] h =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder();
-      for (byte b : h) {
-        sb.append(String.format("%02x", b));
-      }
-      return sb.toString();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A root allocator for tests and simple uses. */

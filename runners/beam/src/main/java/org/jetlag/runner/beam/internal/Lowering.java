@@ -201,7 +201,7 @@ public final class Lowering {
     return g.spec(n.id())
         .kind()
         .accept(
-            new OpKind.Visitor<Step>() {
+            new OpKind.ElementwiseVisitor<Step>() {
               @Override
               public Step unary(OpKind.UnaryFn fn) {
                 return new Step("unary", fn.name(), 0, 0, out);
@@ -230,46 +230,6 @@ public final class Lowering {
               @Override
               public Step cast() {
                 return new Step("cast", "", 0, 0, out);
-              }
-
-              @Override
-              public Step reduce(OpKind.ReduceFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step create(OpKind.CreateFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step shape(OpKind.ShapeFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step linalg(OpKind.LinalgFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step sort(OpKind.SortFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step io(OpKind.IoFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step graphPort(OpKind.GraphPortFn fn) {
-                throw new IllegalStateException();
-              }
-
-              @Override
-              public Step control(OpKind.ControlFn fn) {
-                throw new IllegalStateException();
               }
             });
   }

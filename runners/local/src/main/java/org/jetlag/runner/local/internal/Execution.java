@@ -19,7 +19,6 @@ import org.jetlag.graph.Node;
 import org.jetlag.graph.PortRef;
 import org.jetlag.graph.TensorType;
 import org.jetlag.graph.TypedGraph;
-import org.jetlag.graph.json.GraphJson;
 import org.jetlag.graph.ops.OpKind;
 import org.jetlag.graph.ops.Ops;
 import org.jetlag.perf.CounterSample;
@@ -327,11 +326,10 @@ public final class Execution {
       }
       profiles.add(s.profile(median, s.op.equals("loop") || s.op.equals("composite")));
     }
-    String json = GraphJson.write(g.graph());
     RunInfo info =
         new RunInfo(
             g.graph().name(),
-            sha256(json),
+            RunInfo.hashOf(g.graph()),
             runner,
             threads,
             startMillis,
@@ -340,20 +338,5 @@ public final class Execution {
     List<CounterSample> counters = new ArrayList<>(c.samples());
     counters.sort(java.util.Comparator.comparingDouble(CounterSample::time));
     return new Trace(info, g.graph(), profiles, spans, counters, c.recorder.dropped());
-  }
-
-  private static String sha256(String s) {
-    try {
-      byte[] h =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder();
-      for (byte b : h) {
-        sb.append(String.format("%02x", b));
-      }
-      return sb.toString();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

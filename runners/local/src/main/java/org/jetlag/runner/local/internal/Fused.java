@@ -95,7 +95,7 @@ final class Fused {
         .spec(n.id())
         .kind()
         .accept(
-            new ElementwiseOnly<Step>() {
+            new OpKind.ElementwiseVisitor<Step>() {
               @Override
               public Step unary(OpKind.UnaryFn fn) {
                 return (in, out, k) -> Elementwise.unary(fn, in[0], out, k);
