@@ -70,7 +70,10 @@ public final class Loop {
     return this;
   }
 
-  /** Sets the bool scalar that stops an {@code until} loop when true. */
+  /**
+   * Sets the bool scalar that stops an {@code until} loop when true. Not needed when the flag is
+   * itself a carried value: its update is the condition.
+   */
   public Loop stopWhen(Tensor cond) {
     this.condition = cond;
     return this;
@@ -81,7 +84,8 @@ public final class Loop {
     for (String c : carriedNames) {
       body.output(c, updates.getOrDefault(c, null) == null ? missing(c) : updates.get(c));
     }
-    if (until.isPresent()) {
+    if (until.isPresent() && !carriedNames.contains(until.get())) {
+      // a carried flag is its own condition (its update); otherwise stopWhen gives it
       if (condition == null) {
         throw new IllegalStateException("an until loop needs stopWhen(cond)");
       }

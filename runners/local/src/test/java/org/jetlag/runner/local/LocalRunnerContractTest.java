@@ -291,4 +291,91 @@ class LocalRunnerContractTest {
       assertThat(r.profile().nodes()).extracting(p -> p.nodeId()).contains("matmul_1", "sum_1");
     }
   }
+
+  @Test
+  void anUntilFlagThatIsAlsoCarriedStopsTheLoop() {
+    GraphBuilder g = GraphBuilder.create("halve");
+    Tensor x0 = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
+    Tensor d0 = g.input("done", DType.BOOL, Shape.SCALAR);
+    Loop loop = g.loopUntil("done", 100);
+    Tensor x = loop.carry("x", x0);
+    loop.carry("done", d0);
+    Tensor half = x.mul(0.5);
+    Tensor done = half.sum().lt(1.0);
+    loop.update("x", half).update("done", done); // "done" is carried: its update stops the loop
+    g.output("x", loop.end().get("x"));
+    try (NdArray xs = vector(1, 2, 3, 4, 5, 6, 7, 8);
+        NdArray ds = NdArray.fromLongs(alloc, DType.BOOL, Shape.SCALAR, new long[] {0});
+        RunResult r =
+            runner.run(g.check(), RunRequest.create().withInput("x", xs).withInput("done", ds))) {
+      // 36, 18, 9, 4.5, 2.25, 1.125, 0.5625: six halvings
+      assertThat(r.output("x").toDoubles()[7]).isEqualTo(8 / 64.0);
+    }
+  }
+
+  @Test
+  void arraysSharingAPartitionKeepTheirOwnChunkShapes() {
+    // Y + X + sum(X, axis 1, keepdims): values of different shapes share one partition and are
+    // read concurrently; a shared shape cache once mixed their chunk shapes up
+    int n = 5000;
+    GraphBuilder g = GraphBuilder.create("shapes");
+    Tensor x = g.input("X", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 2, 1));
+    Tensor y = g.input("Y", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 2, 3));
+    g.output("o", y.add(x).add(x.reduce("sum", true, 1)));
+    double[] xv = ramp(n * 2);
+    double[] yv = ramp(n * 6);
+    TypedGraph t = g.check();
+    for (int rep = 0; rep < 10; rep++) {
+      try (NdArray xs = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(n, 2, 1), xv);
+          NdArray ys = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(n, 2, 3), yv);
+          RunResult r =
+              runner.run(
+                  t,
+                  RunRequest.create()
+                      .withInput("X", xs)
+                      .withInput("Y", ys)
+                      .withOptions(RunOptions.defaults().withChunkBytes(48 + 48 * (rep % 3))))) {
+        double[] o = r.output("o").toDoubles();
+        for (int i = 0; i < n; i++) {
+          double s = xv[2 * i] + xv[2 * i + 1];
+          for (int j = 0; j < 2; j++) {
+            for (int k = 0; k < 3; k++) {
+              assertThat(o[i * 6 + j * 3 + k]).isEqualTo(yv[i * 6 + j * 3 + k] + xv[i * 2 + j] + s);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoStreamedInputsThatNeedEachOtherDoNotDeadlock(@TempDir Path dir) {
+    double[] s = new double[100];
+    double[] u = new double[100];
+    for (int i = 0; i < 100; i++) {
+      s[i] = i;
+      u[i] = 1;
+    }
+    try (NdArray sa = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(100), s);
+        NdArray ua = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(100), u)) {
+      NpyFiles.write(sa, dir.resolve("s.npy"));
+      NpyFiles.write(ua, dir.resolve("u.npy"));
+    }
+    GraphBuilder g = GraphBuilder.create("crossed");
+    Tensor st = g.input("S", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
+    Tensor ut = g.input("U", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
+    g.output("g", st.add(ut).sum());
+    g.output("h", st.mul(ut.sum()).sum());
+    try (RunResult r =
+        runner.run(
+            g.check(),
+            RunRequest.create()
+                .withInput("S", dir.resolve("s.npy"))
+                .withInput("U", dir.resolve("u.npy"))
+                .withOptions(
+                    RunOptions.defaults().withChunkBytes(8).withTimeout(Duration.ofSeconds(30))))) {
+      assertThat(r.output("g").getDouble(0)).isEqualTo(5050);
+      assertThat(r.output("h").getDouble(0)).isEqualTo(495000);
+    }
+  }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.jetlag.arrow.ArrayFileException;
@@ -80,12 +79,13 @@ public final class Execution {
       c.stop(e);
       outs = CompletableFuture.failedFuture(e);
     }
-    req.options()
-        .timeout()
-        .ifPresent(
-            d ->
-                CompletableFuture.delayedExecutor(d.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(
+    java.util.concurrent.ScheduledFuture<?> deadline =
+        req.options()
+            .timeout()
+            .<java.util.concurrent.ScheduledFuture<?>>map(
+                d ->
+                    Sampling.after(
+                        d.toMillis(),
                         () ->
                             c.stop(
                                 new RunFailure(
@@ -95,19 +95,22 @@ public final class Execution {
                                         + d.toMillis()
                                         + " ms",
                                     null,
-                                    null))));
+                                    null))))
+            .orElse(null);
     return outs.handle((m, err) -> new Object[] {m, err})
         .thenCompose(r -> c.quiesce().thenApply(v -> r))
         .thenApply(
             r -> {
               sampler.cancel(false);
+              if (deadline != null) {
+                deadline.cancel(false); // do not keep a finished run alive until its deadline
+              }
               c.sample();
               @SuppressWarnings("unchecked")
               Map<String, Value> m = (Map<String, Value>) r[0];
               Throwable err = (Throwable) r[1];
-              if (err == null && c.stopped()) {
-                err = new CancellationException("cancelled");
-              }
+              // a stop that came after every task finished (a late timeout, a late cancel)
+              // changes nothing: the outputs are complete
               if (err != null) {
                 RuntimeException failure = asFailure(c, err);
                 c.live.freeAll();

@@ -157,8 +157,23 @@ final class GraphExec {
         }
         for (Node m : fusion.groups.get(sink)) {
           for (String port : g.inputPorts(m.id())) {
-            String src = g.source(m.id(), port).node();
-            if (!members.contains(src) && !src.equals(s.id()) && desc.contains(src)) {
+            PortRef srcPort = g.source(m.id(), port);
+            String src = srcPort.node();
+            if (members.contains(src) || src.equals(s.id())) {
+              continue;
+            }
+            if (desc.contains(src)) {
+              return false;
+            }
+            // An operand needed whole (a statistic, a broadcast array) must not depend on another
+            // source that may be streamed: that source's read-ahead could be waiting on this one.
+            TensorType ot = types.get(srcPort);
+            boolean operandAligned =
+                ot.shape().rank() == gt.shape().rank()
+                    && ot.shape().rank() > 0
+                    && ot.shape().dim(0) == gt.shape().dim(0)
+                    && gt.shape().dim(0) != 1;
+            if (!operandAligned && fedByOtherSource(s.id(), src)) {
               return false;
             }
           }
@@ -169,6 +184,20 @@ final class GraphExec {
       }
     }
     return true;
+  }
+
+  /** True when {@code node} is, or is computed from, a graph input or file reader other than s. */
+  private boolean fedByOtherSource(String s, String node) {
+    for (Node n : g.order()) {
+      boolean source =
+          n.op().equals("input") || n.op().equals("read_npy") || n.op().equals("read_arrow");
+      if (source
+          && !n.id().equals(s)
+          && (n.id().equals(node) || descendants(n.id()).contains(node))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private java.util.Set<String> descendants(String id) {

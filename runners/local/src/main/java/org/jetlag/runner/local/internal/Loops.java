@@ -125,7 +125,11 @@ final class Loops {
                   if (until != null) {
                     Value cond = outs.get(until);
                     boolean stop = cond.chunks().get(0).join().chunk().getLong(0) != 0;
-                    GraphExec.releaseAll(cond);
+                    if (!carriedNext.containsKey(until)) {
+                      // the flag is only a stop condition: its one reference ends here; when it
+                      // is also a carried value, the next iteration holds that reference
+                      GraphExec.releaseAll(cond);
+                    }
                     if (stop) {
                       return CompletableFuture.completedFuture(carriedNext);
                     }

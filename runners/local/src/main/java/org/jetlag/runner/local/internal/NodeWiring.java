@@ -123,7 +123,12 @@ final class NodeWiring implements OpKind.Visitor<Void> {
                 Block b = kernel.apply(ci);
                 in.chunks().get(ci).join().release();
                 Chunk c = x.allocate(n, t.dtype(), cs, p.start(ci));
-                Blocks.fill(b, c, 0);
+                try {
+                  Blocks.fill(b, c, 0);
+                } catch (RuntimeException e) {
+                  c.close();
+                  throw e;
+                }
                 return Ref.owned(c, uses, x.ctx.live);
               },
               cs.knownSize()));

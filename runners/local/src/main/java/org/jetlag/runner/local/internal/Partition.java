@@ -39,23 +39,9 @@ final class Partition {
     return s.rank() == 0 ? single(1) : of(s.dim(0), rowsPerChunk);
   }
 
-  private volatile Shape cachedFor;
-  private volatile Shape cachedFull;
-  private volatile Shape cachedLast;
-
-  /** The shape of chunk {@code i} of an array of shape {@code s}: two shapes cover all chunks. */
+  /** The shape of chunk {@code i} of an array of shape {@code s}. */
   Shape chunkShape(Shape s, int i) {
-    if (!s.equals(cachedFor)) {
-      cachedFull = s.withDim(0, rows(0));
-      cachedLast = s.withDim(0, rows(count() - 1));
-      cachedFor = s;
-    }
-    Shape full = cachedFull;
-    Shape last = cachedLast;
-    if (rows(i) == full.dim(0)) {
-      return full;
-    }
-    return rows(i) == last.dim(0) ? last : s.withDim(0, rows(i));
+    return s.withDim(0, rows(i));
   }
 
   int count() {

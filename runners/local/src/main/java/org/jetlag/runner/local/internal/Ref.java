@@ -14,6 +14,8 @@ final class Ref {
   private final boolean borrowed;
   private final AtomicInteger refs;
   private final CompletableFuture<Void> freed = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final LiveSet live;
 
   private Ref(Chunk chunk, int refs, boolean borrowed, LiveSet live) {
@@ -79,6 +81,7 @@ final class Ref {
 
   /** Hands the chunk to a new owner (a run's output): it leaves the run's books unclosed. */
   Chunk detach() {
+    closing.set(true);
     live.remove(this);
     refs.set(0);
     freed.complete(null);
@@ -90,8 +93,8 @@ final class Ref {
   }
 
   private void free() {
-    if (freed.isDone()) {
-      return;
+    if (!closing.compareAndSet(false, true)) {
+      return; // freed already (a release and a forced free may race after a failure)
     }
     if (!borrowed) {
       chunk.close();

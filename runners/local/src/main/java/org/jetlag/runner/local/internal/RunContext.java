@@ -75,8 +75,21 @@ final class RunContext {
   void closeAllocators() {
     List<String> keys = new ArrayList<>(allocators.keySet());
     Collections.sort(keys);
+    RuntimeException first = null;
     for (String k : keys) {
-      allocators.remove(k).close();
+      try {
+        allocators.remove(k).close();
+      } catch (RuntimeException e) {
+        // keep closing the others; report the first leak
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

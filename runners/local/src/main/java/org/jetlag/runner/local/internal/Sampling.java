@@ -21,4 +21,9 @@ final class Sampling {
   static ScheduledFuture<?> every(long millis, Runnable task) {
     return TIMER.scheduleAtFixedRate(task, 0, millis, TimeUnit.MILLISECONDS);
   }
+
+  /** Runs {@code task} once after {@code millis} ms unless the returned future is cancelled. */
+  static ScheduledFuture<?> after(long millis, Runnable task) {
+    return TIMER.schedule(task, millis, TimeUnit.MILLISECONDS);
+  }
 }
