@@ -378,4 +378,44 @@ class LocalRunnerContractTest {
       assertThat(r.output("h").getDouble(0)).isEqualTo(495000);
     }
   }
+
+  @Test
+  void workThatDependsOnlyOnFixedValuesRunsOnceNotEveryIteration() {
+    GraphBuilder g = GraphBuilder.create("hoist");
+    Tensor x0 = g.input("x", DType.FLOAT64, Shape.of(4));
+    Tensor a = g.input("A", DType.FLOAT64, Shape.of(4, 4));
+    Loop loop = g.loop(10);
+    Tensor x = loop.carry("x", x0);
+    Tensor fixed = loop.fixed("A", a);
+    Tensor scale = fixed.T().matmul(fixed).sum(); // invariant: depends only on A
+    loop.update("x", x.add(scale.mul(0.001)));
+    g.output("x", loop.end().get("x"));
+    double[] av = ramp(16);
+    double s = 0;
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        for (int k = 0; k < 4; k++) {
+          s += av[k * 4 + i] * av[k * 4 + j];
+        }
+      }
+    }
+    try (NdArray xs = vector(0, 1, 2, 3);
+        NdArray as = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(4, 4), av);
+        RunResult r =
+            runner.run(g.check(), RunRequest.create().withInput("x", xs).withInput("A", as))) {
+      double expect = 0;
+      for (int it = 0; it < 10; it++) {
+        expect += s * 0.001;
+      }
+      assertThat(r.output("x").getDouble(0))
+          .isCloseTo(expect, org.assertj.core.data.Offset.offset(1e-12));
+      var sum = r.trace().node("loop_1/sum_1").orElseThrow();
+      var add = r.trace().node("loop_1/add_1").orElseThrow();
+      // a whole-array node runs as two tasks (compute, then cut into chunks): once, not 10 times
+      assertThat(sum.calls()).as("invariant sum, computed once").isEqualTo(2);
+      assertThat(add.calls()).as("the carried update, every iteration").isGreaterThanOrEqualTo(10);
+      assertThat(r.trace().spans())
+          .anyMatch(sp -> sp.thread().equals("loop_1 iterations") && sp.chunk() == -1);
+    }
+  }
 }

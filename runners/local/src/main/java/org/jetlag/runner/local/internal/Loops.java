@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jetlag.graph.Node;
 import org.jetlag.graph.PortRef;
@@ -50,7 +51,12 @@ final class Loops {
       Map<String, Value> fixed = new LinkedHashMap<>();
       Map<String, Value> state = new LinkedHashMap<>();
       ins.forEach((k, v) -> (carried.contains(k) ? state : fixed).put(k, v));
-      done = iterate(x, n, body, prefix, types, state, fixed, 0, count, until, max);
+      Optional<Hoist> hoist = count == 0 ? Optional.empty() : Hoist.plan(body, types, carried);
+      if (hoist.isPresent()) {
+        done = hoisted(x, n, hoist.get(), prefix, inTypes, state, fixed, count, until, max);
+      } else {
+        done = iterate(x, n, body, prefix, types, state, fixed, 0, count, until, max);
+      }
       CompletableFuture<Void> fixedDone =
           done.thenCompose(m -> all(fixed.values()))
               .thenRun(() -> fixed.values().forEach(GraphExec::releaseAll));
@@ -85,6 +91,70 @@ final class Loops {
 
   private static TensorType types(GraphExec x, Node n, String port) {
     return x.types.get(new PortRef(n.id(), port));
+  }
+
+  /**
+   * Computes the loop-invariant part once, then iterates the rest of the body with the hoisted
+   * values as extra fixed inputs (released, with the other fixed inputs, when the loop ends).
+   */
+  private static CompletableFuture<Map<String, Value>> hoisted(
+      GraphExec x,
+      Node n,
+      Hoist h,
+      String prefix,
+      Map<String, TensorType> inTypes,
+      Map<String, Value> state,
+      Map<String, Value> fixed,
+      long count,
+      String until,
+      long max) {
+    Map<String, Value> preIns = new LinkedHashMap<>();
+    for (Node in : h.pre().graph().inputNodes()) {
+      String name = (String) h.pre().params(in.id()).get("name");
+      preIns.put(name, fixed.get(name));
+    }
+    Map<String, TensorType> preTypes = new LinkedHashMap<>();
+    preIns.forEach((k, v) -> preTypes.put(k, v.type()));
+    Map<PortRef, TensorType> pt = Planner.types(h.pre(), preTypes, x.baseDir, prefix, t -> {});
+    int kind = x.ctx.containerKind(x.path(n), n.op());
+    long t0 = System.nanoTime();
+    CompletableFuture<Map<String, Value>> pre =
+        ready(preIns)
+            .thenComposeAsync(
+                v -> {
+                  x.ctx.checkRunning();
+                  GraphExec px = new GraphExec(x.ctx, h.pre(), prefix, x.baseDir, pt);
+                  for (Map.Entry<String, Value> e : preIns.entrySet()) {
+                    GraphExec.retainAll(e.getValue(), px.inputUses(e.getKey()));
+                  }
+                  return px.run(preIns);
+                },
+                x.ctx.executor)
+            .thenApply(
+                m -> {
+                  // the invariant part is "iteration -1" on the loop's lane
+                  x.ctx.recorder.recordIteration(kind, -1, t0, System.nanoTime());
+                  return m;
+                });
+    x.ctx.track(pre);
+    CompletableFuture<Map<String, Value>> done =
+        pre.thenComposeAsync(
+            hv -> {
+              x.ctx.checkRunning();
+              fixed.putAll(hv); // each hoisted value holds one reference, for the whole loop
+              Map<String, TensorType> bodyTypes = new LinkedHashMap<>(inTypes);
+              hv.forEach((k, v) -> bodyTypes.put(k, v.type()));
+              Map<PortRef, TensorType> bt =
+                  Planner.types(h.body(), bodyTypes, x.baseDir, prefix, t -> {});
+              return iterate(x, n, h.body(), prefix, bt, state, fixed, 0, count, until, max);
+            },
+            x.ctx.executor);
+    x.ctx.track(done);
+    return done;
+  }
+
+  private static CompletableFuture<Void> ready(Map<String, Value> vs) {
+    return all(vs.values());
   }
 
   private static CompletableFuture<Void> all(java.util.Collection<Value> vs) {
