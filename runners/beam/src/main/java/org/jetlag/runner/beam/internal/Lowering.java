@@ -45,6 +45,7 @@ import org.jetlag.kernels.ShapeKernels;
 import org.jetlag.runner.RunFailure;
 import org.jetlag.runner.beam.ChunkCoder;
 import org.jetlag.runner.beam.ChunkData;
+import org.jetlag.runner.plan.Fusion;
 
 /**
  * Builds the Beam pipeline of a graph: one value per output port, each a {@code PCollection} of
@@ -102,6 +103,7 @@ public final class Lowering {
     Map<Long, Long> rows = new LinkedHashMap<>();
     maxRow.forEach((n, rb) -> rows.put(n, Math.max(1, chunkBytes / rb)));
     Map<PortRef, Value> values = new LinkedHashMap<>();
+    Fusion fusion = new Fusion(g, types);
     for (Node n : g.order()) {
       PortRef out = new PortRef(n.id(), Ops.OUT);
       TensorType t = types.get(out);
@@ -136,7 +138,10 @@ public final class Lowering {
         }
         values.put(out, new Value(t, rpc, p.apply(step, Create.of(chunks).withCoder(KV_CODER))));
       } else if (kind.isElementwise()) {
-        values.put(out, elementwise(g, n, step, t, rpc, values));
+        String sink = fusion.sinkOf.get(n.id());
+        if (n.id().equals(sink)) {
+          values.put(out, elementwise(g, fusion.groups.get(sink), step, t, rpc, values));
+        }
       } else if (kind instanceof OpKind.Reduce) {
         values.put(out, reduce(g, n, step, t, rpc, (OpKind.Reduce) kind, values));
       } else {
@@ -234,19 +239,46 @@ public final class Lowering {
             });
   }
 
+  /**
+   * One {@code ParDo} for a fused group of elementwise nodes: the members run one after another on
+   * each chunk. Operands from outside the group that are split like the output are joined by chunk
+   * index; the others are singleton side inputs, broadcast to each chunk.
+   */
   private static Value elementwise(
-      TypedGraph g, Node n, String step, TensorType t, long rpc, Map<PortRef, Value> values) {
-    List<String> ports = g.inputPorts(n.id());
+      TypedGraph g,
+      List<Node> members,
+      String step,
+      TensorType t,
+      long rpc,
+      Map<PortRef, Value> values) {
     Shape out = t.shape();
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (int m = 0; m < members.size(); m++) {
+      index.put(members.get(m).id(), m);
+    }
     List<Value> ins = new ArrayList<>();
-    for (String port : ports) {
-      ins.add(values.get(g.source(n.id(), port)));
+    int[][] operands = new int[members.size()][];
+    List<Step> steps = new ArrayList<>();
+    for (int m = 0; m < members.size(); m++) {
+      Node n = members.get(m);
+      List<String> ports = g.inputPorts(n.id());
+      operands[m] = new int[ports.size()];
+      for (int k = 0; k < ports.size(); k++) {
+        PortRef src = g.source(n.id(), ports.get(k));
+        Integer member = index.get(src.node());
+        if (member != null) {
+          operands[m][k] = -(member + 1);
+        } else {
+          operands[m][k] = ins.size();
+          ins.add(values.get(src));
+        }
+      }
+      steps.add(step(g, n, g.type(new PortRef(n.id(), Ops.OUT)).dtype()));
     }
     // Operands split like the output are joined by chunk index; the rest are side inputs.
     int[] role = new int[ins.size()]; // >= 0: joined operand index; < 0: -(side index) - 1
     List<Value> joined = new ArrayList<>();
     List<PCollectionView<ChunkData>> sides = new ArrayList<>();
-    List<Shape> sideShapes = new ArrayList<>();
     for (int i = 0; i < ins.size(); i++) {
       Shape s = ins.get(i).type().shape();
       boolean aligned =
@@ -261,51 +293,36 @@ public final class Lowering {
                 .chunks()
                 .apply(step + "/side" + i + "/values", Values.create())
                 .apply(step + "/side" + i + "/view", View.asSingleton()));
-        sideShapes.add(s);
       }
     }
-    Step s = step(g, n, t.dtype());
+    Group group = new Group(steps, operands, role);
     PCollection<KV<Long, ChunkData>> result;
     if (joined.isEmpty()) {
       // everything is small: compute once, keyed 0
       PCollection<KV<Long, ChunkData>> one =
-          p(ins.get(0))
+          ins.get(0)
+              .chunks()
+              .getPipeline()
               .apply(
                   step + "/one",
                   Create.of(KV.of(0L, ChunkData.of(Block.allocate(DType.BOOL, 1), Shape.SCALAR, 0)))
                       .withCoder(KV_CODER));
       result =
-          one.apply(
-                  step,
-                  ParDo.of(new Apply(s, role, List.of(), sideShapes, sides, out, false))
-                      .withSideInputs(sides))
+          one.apply(step, ParDo.of(new Apply(group, sides, out, false)).withSideInputs(sides))
               .setCoder(KV_CODER);
     } else if (joined.size() == 1) {
       result =
           joined
               .get(0)
               .chunks()
-              .apply(
-                  step,
-                  ParDo.of(
-                          new Apply(
-                              s,
-                              role,
-                              List.of(joined.get(0).type().shape()),
-                              sideShapes,
-                              sides,
-                              out,
-                              true))
-                      .withSideInputs(sides))
+              .apply(step, ParDo.of(new Apply(group, sides, out, true)).withSideInputs(sides))
               .setCoder(KV_CODER);
     } else {
       KeyedPCollectionTuple<Long> tuple = null;
       List<TupleTag<ChunkData>> tags = new ArrayList<>();
-      List<Shape> joinedShapes = new ArrayList<>();
       for (int i = 0; i < joined.size(); i++) {
         TupleTag<ChunkData> tag = new TupleTag<>("in" + i);
         tags.add(tag);
-        joinedShapes.add(joined.get(i).type().shape());
         tuple =
             tuple == null
                 ? KeyedPCollectionTuple.of(tag, joined.get(i).chunks())
@@ -314,72 +331,54 @@ public final class Lowering {
       result =
           tuple
               .apply(step + "/join", CoGroupByKey.create())
-              .apply(
-                  step,
-                  ParDo.of(new ApplyJoined(s, role, tags, joinedShapes, sideShapes, sides, out))
-                      .withSideInputs(sides))
+              .apply(step, ParDo.of(new ApplyJoined(group, tags, sides, out)).withSideInputs(sides))
               .setCoder(KV_CODER);
     }
     return new Value(t, rpc, result);
   }
 
-  private static Pipeline p(Value v) {
-    return v.chunks().getPipeline();
-  }
-
-  /** The operands of one output chunk, broadcast to the chunk's shape. */
-  static Block[] operands(
-      int[] role,
-      List<ChunkData> joined,
-      List<Shape> joinedShapes,
-      List<ChunkData> sides,
-      List<Shape> sideShapes,
-      Shape chunkShape) {
-    Block[] in = new Block[role.length];
-    for (int i = 0; i < role.length; i++) {
-      Block b;
-      Shape from;
-      if (role[i] >= 0) {
-        ChunkData c = joined.get(role[i]);
-        b = c.toBlock();
-        from = c.shape();
-      } else {
-        ChunkData c = sides.get(-role[i] - 1);
-        b = c.toBlock();
-        from = sideShapes.get(-role[i] - 1);
-      }
-      in[i] =
-          from.equals(chunkShape) || b.length() == 1
-              ? b
-              : ShapeKernels.broadcastTo(b, from, chunkShape);
+  /** A fused group in serialisable form: the members' steps and where their operands come from. */
+  record Group(List<Step> steps, int[][] operands, int[] role) implements Serializable {
+    Group {
+      steps = List.copyOf(steps);
     }
-    return in;
+
+    /** Runs every member on one chunk and returns the last member's result. */
+    Block run(List<ChunkData> joined, List<ChunkData> sides, Shape chunkShape) {
+      Block[] ext = new Block[role.length];
+      for (int i = 0; i < role.length; i++) {
+        ChunkData c = role[i] >= 0 ? joined.get(role[i]) : sides.get(-role[i] - 1);
+        Block b = c.toBlock();
+        ext[i] =
+            c.shape().equals(chunkShape) || b.length() == 1
+                ? b
+                : ShapeKernels.broadcastTo(b, c.shape(), chunkShape);
+      }
+      int n = Math.toIntExact(chunkShape.knownSize());
+      Block[] res = new Block[steps.size()];
+      for (int m = 0; m < steps.size(); m++) {
+        Block[] in = new Block[operands[m].length];
+        for (int k = 0; k < in.length; k++) {
+          int o = operands[m][k];
+          in[k] = o >= 0 ? ext[o] : res[-o - 1];
+        }
+        res[m] = steps.get(m).apply(in, n);
+      }
+      return res[res.length - 1];
+    }
   }
 
-  /** Applies a step to the chunks of one joined operand (or to nothing, for small outputs). */
+  /** Applies a fused group to the chunks of one joined operand (or once, for small outputs). */
   static final class Apply extends DoFn<KV<Long, ChunkData>, KV<Long, ChunkData>> {
     private static final long serialVersionUID = 1L;
-    private final Step step;
-    private final int[] role;
+    private final Group group;
     private final List<PCollectionView<ChunkData>> sides;
-    private final ArrayList<String> sideShapes = new ArrayList<>();
     private final ArrayList<Long> outDims = new ArrayList<>();
     private final boolean chunked;
 
-    Apply(
-        Step step,
-        int[] role,
-        List<Shape> joinedShapes,
-        List<Shape> sideShapes,
-        List<PCollectionView<ChunkData>> sides,
-        Shape out,
-        boolean chunked) {
-      this.step = step;
-      this.role = role.clone();
+    Apply(Group group, List<PCollectionView<ChunkData>> sides, Shape out, boolean chunked) {
+      this.group = group;
       this.sides = List.copyOf(sides);
-      for (Shape s : sideShapes) {
-        this.sideShapes.add(s.toList().toString());
-      }
       outDims.addAll(out.toList());
       this.chunked = chunked;
     }
@@ -391,42 +390,28 @@ public final class Lowering {
       for (PCollectionView<ChunkData> v : sides) {
         sideData.add(c.sideInput(v));
       }
-      List<Shape> sShapes = new ArrayList<>();
-      for (ChunkData d : sideData) {
-        sShapes.add(d.shape());
-      }
       ChunkData main = c.element().getValue();
       Shape chunkShape = chunked && out.rank() > 0 ? out.withDim(0, main.shape().dim(0)) : out;
-      Block[] in =
-          operands(
-              role, chunked ? List.of(main) : List.of(), List.of(), sideData, sShapes, chunkShape);
-      int n = Math.toIntExact(chunkShape.knownSize());
+      Block r = group.run(chunked ? List.of(main) : List.of(), sideData, chunkShape);
       c.output(
-          KV.of(
-              c.element().getKey(),
-              ChunkData.of(step.apply(in, n), chunkShape, chunked ? main.rowStart() : 0)));
+          KV.of(c.element().getKey(), ChunkData.of(r, chunkShape, chunked ? main.rowStart() : 0)));
     }
   }
 
-  /** Applies a step to chunks of several operands joined by chunk index. */
+  /** Applies a fused group to chunks of several operands joined by chunk index. */
   static final class ApplyJoined extends DoFn<KV<Long, CoGbkResult>, KV<Long, ChunkData>> {
     private static final long serialVersionUID = 1L;
-    private final Step step;
-    private final int[] role;
+    private final Group group;
     private final List<TupleTag<ChunkData>> tags;
     private final List<PCollectionView<ChunkData>> sides;
     private final ArrayList<Long> outDims = new ArrayList<>();
 
     ApplyJoined(
-        Step step,
-        int[] role,
+        Group group,
         List<TupleTag<ChunkData>> tags,
-        List<Shape> joinedShapes,
-        List<Shape> sideShapes,
         List<PCollectionView<ChunkData>> sides,
         Shape out) {
-      this.step = step;
-      this.role = role.clone();
+      this.group = group;
       this.tags = List.copyOf(tags);
       this.sides = List.copyOf(sides);
       outDims.addAll(out.toList());
@@ -440,19 +425,13 @@ public final class Lowering {
         joined.add(c.element().getValue().getOnly(t));
       }
       List<ChunkData> sideData = new ArrayList<>();
-      List<Shape> sShapes = new ArrayList<>();
       for (PCollectionView<ChunkData> v : sides) {
-        ChunkData d = c.sideInput(v);
-        sideData.add(d);
-        sShapes.add(d.shape());
+        sideData.add(c.sideInput(v));
       }
       ChunkData first = joined.get(0);
       Shape chunkShape = out.withDim(0, first.shape().dim(0));
-      Block[] in = operands(role, joined, List.of(), sideData, sShapes, chunkShape);
-      int n = Math.toIntExact(chunkShape.knownSize());
-      c.output(
-          KV.of(
-              c.element().getKey(), ChunkData.of(step.apply(in, n), chunkShape, first.rowStart())));
+      Block r = group.run(joined, sideData, chunkShape);
+      c.output(KV.of(c.element().getKey(), ChunkData.of(r, chunkShape, first.rowStart())));
     }
   }
 

@@ -24,6 +24,7 @@ import org.jetlag.graph.ops.Ops;
 import org.jetlag.kernels.Block;
 import org.jetlag.runner.RunEvent;
 import org.jetlag.runner.RunFailure;
+import org.jetlag.runner.plan.Fusion;
 
 /**
  * Runs one level of a graph (the top level, or one body of a composite or loop) by wiring a future

@@ -1,4 +1,4 @@
-package org.jetlag.runner.local.internal;
+package org.jetlag.runner.plan;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,14 +17,18 @@ import org.jetlag.graph.ops.Ops;
  * consumer and both have the same output shape; intermediate results inside a group are never
  * materialised. Each group has exactly one sink, whose output leaves the group.
  */
-final class Fusion {
+public final class Fusion {
   /** Group members by sink id, members in topological order (sink last). */
-  final Map<String, List<Node>> groups = new LinkedHashMap<>();
+  public final Map<String, List<Node>> groups = new LinkedHashMap<>();
 
   /** Sink id of every fused node. */
-  final Map<String, String> sinkOf = new LinkedHashMap<>();
+  public final Map<String, String> sinkOf = new LinkedHashMap<>();
 
-  Fusion(TypedGraph g, Map<PortRef, TensorType> types) {
+  /**
+   * The groups of a graph level, given every port's (static or concrete) type. Every runner uses
+   * the same groups, so fused time is apportioned alike everywhere.
+   */
+  public Fusion(TypedGraph g, Map<PortRef, TensorType> types) {
     Map<String, String> parent = new LinkedHashMap<>();
     for (Node n : g.order()) {
       if (!g.spec(n.id()).kind().isElementwise()) {

@@ -1,0 +1,2 @@
+/** Planning shared by the runners: which elementwise nodes fuse into one pass. */
+package org.jetlag.runner.plan;
