@@ -90,8 +90,11 @@ public final class BeamRunner implements Runner {
                       "--targetParallelism=2")
                   .create());
       Map<String, NdArray> inputs = readInputs(graph, request);
-      Lowering.build(p, graph, inputs, request.options().chunkBytes(), runId);
-      inputs.values().forEach(NdArray::close);
+      try {
+        Lowering.build(p, graph, inputs, request.options().chunkBytes(), runId);
+      } finally {
+        inputs.values().forEach(NdArray::close);
+      }
       running[0] = p.run();
       running[0].waitUntilFinish();
       Map<String, NdArray> outs = new LinkedHashMap<>();

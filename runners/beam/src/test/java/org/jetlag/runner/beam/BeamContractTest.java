@@ -114,8 +114,8 @@ class BeamContractTest {
     assertThat(BeamRunner.unsupported(t))
         .singleElement()
         .hasToString(
-            "node 'sort_1' (sort): not supported on Beam yet (this first step lowers"
-                + " inputs, creation, elementwise ops and reductions)");
+            "node 'sort_1' (sort): not supported on Beam yet (this first step lowers inputs,"
+                + " creation, elementwise ops, reductions and matrix products)");
     try (NdArray xs =
         NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(3), new double[] {3, 1, 2})) {
       assertThatThrownBy(
@@ -126,6 +126,27 @@ class BeamContractTest {
                       .join())
           .isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(ValidationException.class);
+    }
+  }
+
+  @Test
+  void matrixProductsMatchTheLocalRunnerBitForBit() {
+    GraphBuilder g = GraphBuilder.create("products");
+    Tensor x = g.input("X", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 5));
+    Tensor y = g.input("y", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
+    Tensor w = g.input("w", DType.FLOAT64, Shape.of(5));
+    Tensor r = x.matmul(w).sigmoid().sub(y);
+    g.output("grad", x.T().matmul(r).div(2000.0));
+    g.output("gram", x.T().matmul(x));
+    g.output("scores", x.matmul(w));
+    try (NdArray xs =
+            NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(2000, 5), values(6, 10_000));
+        NdArray ys = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(2000), values(7, 2000));
+        NdArray ws = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(5), values(8, 5))) {
+      assertThat(BeamRunner.unsupported(g.check())).isEmpty();
+      for (long chunk : List.of(40L * 33, 4L << 20)) {
+        sameOnBothRunners(g.check(), Map.of("X", xs, "y", ys, "w", ws), chunk);
+      }
     }
   }
 }

@@ -40,12 +40,14 @@ import org.jetlag.graph.ops.Ops;
 import org.jetlag.kernels.Block;
 import org.jetlag.kernels.Creation;
 import org.jetlag.kernels.Elementwise;
+import org.jetlag.kernels.Linalg;
 import org.jetlag.kernels.Reductions;
 import org.jetlag.kernels.ShapeKernels;
 import org.jetlag.runner.RunFailure;
 import org.jetlag.runner.beam.ChunkCoder;
 import org.jetlag.runner.beam.ChunkData;
 import org.jetlag.runner.plan.Fusion;
+import org.jetlag.runner.plan.VirtualTransposes;
 
 /**
  * Builds the Beam pipeline of a graph: one value per output port, each a {@code PCollection} of
@@ -60,13 +62,23 @@ public final class Lowering {
   /** Diagnostics for the nodes this lowering cannot run yet. */
   public static List<Diagnostic> unsupported(TypedGraph g) {
     List<Diagnostic> out = new ArrayList<>();
+    Map<PortRef, TensorType> declared = new LinkedHashMap<>();
+    for (Node n : g.order()) {
+      for (String port : g.outputPorts(n.id())) {
+        declared.put(new PortRef(n.id(), port), g.type(new PortRef(n.id(), port)));
+      }
+    }
+    java.util.Set<String> virtual = VirtualTransposes.of(g, declared);
     for (Node n : g.order()) {
       OpKind k = g.spec(n.id()).kind();
       boolean ok =
           k.isElementwise()
               || k instanceof OpKind.Reduce
               || k instanceof OpKind.Create
-              || k instanceof OpKind.GraphPort;
+              || k instanceof OpKind.GraphPort
+              || k.equals(new OpKind.Linalg(OpKind.LinalgFn.MATMUL))
+              || k.equals(new OpKind.Linalg(OpKind.LinalgFn.DOT))
+              || virtual.contains(n.id());
       if (!ok) {
         out.add(
             Diagnostic.error(
@@ -75,7 +87,7 @@ public final class Lowering {
                 n.op(),
                 null,
                 "not supported on Beam yet (this first step lowers inputs, creation,"
-                    + " elementwise ops and reductions)"));
+                    + " elementwise ops, reductions and matrix products)"));
       }
     }
     return out;
@@ -104,6 +116,7 @@ public final class Lowering {
     maxRow.forEach((n, rb) -> rows.put(n, Math.max(1, chunkBytes / rb)));
     Map<PortRef, Value> values = new LinkedHashMap<>();
     Fusion fusion = new Fusion(g, types);
+    java.util.Set<String> virtual = VirtualTransposes.of(g, types);
     for (Node n : g.order()) {
       PortRef out = new PortRef(n.id(), Ops.OUT);
       TensorType t = types.get(out);
@@ -144,6 +157,10 @@ public final class Lowering {
         }
       } else if (kind instanceof OpKind.Reduce) {
         values.put(out, reduce(g, n, step, t, rpc, (OpKind.Reduce) kind, values));
+      } else if (virtual.contains(n.id())) {
+        continue; // X.T is never built: its consumers sum per-chunk products
+      } else if (kind instanceof OpKind.Linalg) {
+        values.put(out, matmul(g, n, step, t, rpc, values, virtual));
       } else {
         throw RunFailure.at(n.id(), n.op(), "not supported on Beam yet", null);
       }
@@ -432,6 +449,290 @@ public final class Lowering {
       Shape chunkShape = out.withDim(0, first.shape().dim(0));
       Block r = group.run(joined, sideData, chunkShape);
       c.output(KV.of(c.element().getKey(), ChunkData.of(r, chunkShape, first.rowStart())));
+    }
+  }
+
+  // ------------------------------------------------------------------ matrix products
+
+  private static Value matmul(
+      TypedGraph g,
+      Node n,
+      String step,
+      TensorType t,
+      long rpc,
+      Map<PortRef, Value> values,
+      java.util.Set<String> virtual) {
+    PortRef aSrc = g.source(n.id(), "a");
+    Value b = values.get(g.source(n.id(), "b"));
+    boolean dot = n.op().equals("dot");
+    if (virtual.contains(aSrc.node())) {
+      Value x = values.get(g.source(aSrc.node(), "x"));
+      TupleTag<ChunkData> xt = new TupleTag<>("x");
+      TupleTag<ChunkData> bt = new TupleTag<>("b");
+      PCollection<KV<Long, ChunkData>> sum =
+          KeyedPCollectionTuple.of(xt, x.chunks())
+              .and(bt, b.chunks())
+              .apply(step + "/join", CoGroupByKey.create())
+              .apply(step + "/partial", ParDo.of(new TransposeProduct(xt, bt)))
+              .setCoder(KV_CODER)
+              .apply(step + "/chunks", Values.create())
+              .setCoder(ChunkCoder.of())
+              .apply(
+                  step,
+                  Combine.globally(new SumTree(t.dtype(), t.shape().toList())).withoutDefaults())
+              .setCoder(ChunkCoder.of())
+              .apply(step + "/key", ParDo.of(new KeyZero()))
+              .setCoder(KV_CODER);
+      return new Value(t, rpc, sum);
+    }
+    Value a = values.get(aSrc);
+    if (a.chunked() && a.type().shape().rank() < 2) {
+      throw RunFailure.at(
+          n.id(),
+          n.op(),
+          "not supported on Beam yet: a product that contracts over chunked rows",
+          null);
+    }
+    // the right operand is used whole by every chunk: gathered into one chunk, a side input
+    PCollectionView<ChunkData> bv =
+        b.chunks()
+            .apply(step + "/b/values", Values.create())
+            .setCoder(ChunkCoder.of())
+            .apply(step + "/b/gather", Combine.globally(new Gather()).withoutDefaults())
+            .setCoder(ChunkCoder.of())
+            .apply(step + "/b/view", View.asSingleton());
+    ArrayList<Long> outDims = new ArrayList<>(t.shape().toList());
+    PCollection<KV<Long, ChunkData>> r =
+        a.chunks()
+            .apply(
+                step,
+                ParDo.of(new Product(bv, outDims, t.dtype(), dot, a.chunked())).withSideInputs(bv))
+            .setCoder(KV_CODER);
+    return new Value(t, rpc, r);
+  }
+
+  private static double[] doubles(ChunkData c) {
+    Block b = c.toBlock();
+    if (b.doubles() != null) {
+      return b.doubles();
+    }
+    double[] d = new double[b.length()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = b.getAsDouble(i);
+    }
+    return d;
+  }
+
+  /** Concatenates the chunks of an array (by first row) into one chunk. */
+  static final class Gather extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Map<Long, ChunkData> createAccumulator() {
+      return new TreeMap<>();
+    }
+
+    @Override
+    public Map<Long, ChunkData> addInput(Map<Long, ChunkData> acc, ChunkData c) {
+      Map<Long, ChunkData> m = new TreeMap<>(acc);
+      m.put(c.rowStart(), c);
+      return m;
+    }
+
+    @Override
+    public Map<Long, ChunkData> mergeAccumulators(Iterable<Map<Long, ChunkData>> accs) {
+      Map<Long, ChunkData> m = new TreeMap<>();
+      for (Map<Long, ChunkData> a : accs) {
+        m.putAll(a);
+      }
+      return m;
+    }
+
+    @Override
+    public ChunkData extractOutput(Map<Long, ChunkData> acc) {
+      List<ChunkData> parts = new ArrayList<>(new TreeMap<>(acc).values());
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+      ChunkData first = parts.get(0);
+      long rows = 0;
+      int n = 0;
+      for (ChunkData c : parts) {
+        rows += c.shape().dim(0);
+        n += Math.toIntExact(c.shape().knownSize());
+      }
+      Block all = Block.allocate(first.dtype(), n);
+      int at = 0;
+      for (ChunkData c : parts) {
+        Block b = c.toBlock();
+        for (int i = 0; i < b.length(); i++, at++) {
+          if (all.dtype().isFloating()) {
+            all.setDouble(at, b.getAsDouble(i));
+          } else {
+            all.setLong(at, b.getAsLong(i));
+          }
+        }
+      }
+      return ChunkData.of(all, first.shape().withDim(0, rows), 0);
+    }
+
+    @Override
+    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<ChunkData> input) {
+      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
+    }
+
+    @Override
+    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
+      return ChunkCoder.of();
+    }
+  }
+
+  /** {@code X_i.T @ B_i} for one chunk index: a k×m partial sum, keyed by the chunk index. */
+  static final class TransposeProduct extends DoFn<KV<Long, CoGbkResult>, KV<Long, ChunkData>> {
+    private static final long serialVersionUID = 1L;
+    private final TupleTag<ChunkData> xt;
+    private final TupleTag<ChunkData> bt;
+
+    TransposeProduct(TupleTag<ChunkData> xt, TupleTag<ChunkData> bt) {
+      this.xt = xt;
+      this.bt = bt;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      ChunkData x = c.element().getValue().getOnly(xt);
+      ChunkData b = c.element().getValue().getOnly(bt);
+      int rows = (int) x.shape().dim(0);
+      int k = (int) x.shape().dim(1);
+      int m = b.shape().rank() == 1 ? 1 : (int) b.shape().dim(1);
+      double[] acc = new double[k * m];
+      Linalg.transposeMatmul(doubles(x), rows, k, doubles(b), m, acc);
+      // keyed and labelled by chunk index, so the sum can follow the local runner's tree
+      long index = c.element().getKey();
+      c.output(
+          KV.of(index, ChunkData.of(Block.wrap(DType.FLOAT64, acc), Shape.of(acc.length), index)));
+    }
+  }
+
+  /**
+   * Sums the per-chunk products in the same balanced tree over chunk index as the local runner,
+   * then converts to the result dtype and shape.
+   */
+  static final class SumTree extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
+    private static final long serialVersionUID = 1L;
+    private final DType out;
+    private final ArrayList<Long> dims;
+
+    SumTree(DType out, List<Long> dims) {
+      this.out = out;
+      this.dims = new ArrayList<>(dims);
+    }
+
+    @Override
+    public Map<Long, ChunkData> createAccumulator() {
+      return new TreeMap<>();
+    }
+
+    @Override
+    public Map<Long, ChunkData> addInput(Map<Long, ChunkData> acc, ChunkData c) {
+      Map<Long, ChunkData> m = new TreeMap<>(acc);
+      m.put(c.rowStart(), c);
+      return m;
+    }
+
+    @Override
+    public Map<Long, ChunkData> mergeAccumulators(Iterable<Map<Long, ChunkData>> accs) {
+      Map<Long, ChunkData> m = new TreeMap<>();
+      for (Map<Long, ChunkData> a : accs) {
+        m.putAll(a);
+      }
+      return m;
+    }
+
+    @Override
+    public ChunkData extractOutput(Map<Long, ChunkData> acc) {
+      List<double[]> parts = new ArrayList<>();
+      for (ChunkData c : new TreeMap<>(acc).values()) {
+        parts.add(doubles(c));
+      }
+      double[] total = tree(parts, 0, parts.size());
+      Block r = Block.wrap(DType.FLOAT64, total);
+      if (out != DType.FLOAT64) {
+        Block o = Block.allocate(out, total.length);
+        Elementwise.cast(r, o, total.length);
+        r = o;
+      }
+      return ChunkData.of(r, Shape.of(dims), 0);
+    }
+
+    private static double[] tree(List<double[]> p, int lo, int hi) {
+      if (hi <= lo) {
+        throw new IllegalStateException("a product received no chunks");
+      }
+      if (hi - lo == 1) {
+        return p.get(lo);
+      }
+      int mid = (lo + hi) >>> 1;
+      double[] a = tree(p, lo, mid);
+      double[] b = tree(p, mid, hi);
+      double[] s = new double[a.length];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = a[i] + b[i];
+      }
+      return s;
+    }
+
+    @Override
+    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<ChunkData> input) {
+      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
+    }
+
+    @Override
+    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
+      return ChunkCoder.of();
+    }
+  }
+
+  /** {@code a @ b} for each chunk of {@code a} (rows are independent), {@code b} a side input. */
+  static final class Product extends DoFn<KV<Long, ChunkData>, KV<Long, ChunkData>> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<ChunkData> b;
+    private final ArrayList<Long> outDims;
+    private final DType out;
+    private final boolean dot;
+    private final boolean chunked;
+
+    Product(
+        PCollectionView<ChunkData> b,
+        ArrayList<Long> outDims,
+        DType out,
+        boolean dot,
+        boolean chunked) {
+      this.b = b;
+      this.outDims = new ArrayList<>(outDims);
+      this.out = out;
+      this.dot = dot;
+      this.chunked = chunked;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      ChunkData a = c.element().getValue();
+      ChunkData bd = c.sideInput(b);
+      Block r =
+          dot
+              ? Linalg.dot(a.toBlock(), a.shape(), bd.toBlock(), bd.shape())
+              : Linalg.matmul(a.toBlock(), a.shape(), bd.toBlock(), bd.shape());
+      if (r.dtype() != out) {
+        Block o = Block.allocate(out, r.length());
+        Elementwise.cast(r, o, r.length());
+        r = o;
+      }
+      Shape full = Shape.of(outDims);
+      Shape cs = chunked && full.rank() > 0 ? full.withDim(0, a.shape().dim(0)) : full;
+      c.output(KV.of(c.element().getKey(), ChunkData.of(r, cs, chunked ? a.rowStart() : 0)));
     }
   }
 

@@ -498,7 +498,9 @@ final class NodeWiring implements OpKind.Visitor<Void> {
                 Chunk xc = xv.chunks().get(ci).join().chunk();
                 Chunk bc = b.chunks().get(ci).join().chunk();
                 long rows = xc.rows();
-                int step = Math.max(1, MATMUL_BLOCK_ELEMENTS / Math.max(k, m));
+                // a multiple of 4 rows: the kernel sums rows four at a time, so the blocking
+                // leaves the order of additions (and the bits) as for the whole chunk at once
+                int step = Math.max(4, MATMUL_BLOCK_ELEMENTS / Math.max(k, m) / 4 * 4);
                 double[] xa = new double[(int) Math.min(rows, step) * k];
                 double[] ba = new double[(int) Math.min(rows, step) * m];
                 double[] acc = new double[k * m];
