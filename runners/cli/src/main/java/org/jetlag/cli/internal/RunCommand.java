@@ -33,6 +33,7 @@ import org.jetlag.runner.RunHandle;
 import org.jetlag.runner.RunOptions;
 import org.jetlag.runner.RunRequest;
 import org.jetlag.runner.RunResult;
+import org.jetlag.runner.Runner;
 import org.jetlag.runner.local.LocalRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,6 +110,22 @@ final class RunCommand
       defaultValue = "arrow",
       description = "Output file format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
+
+  /** Which runner executes the graph. */
+  enum RunnerKind {
+    local,
+    direct
+  }
+
+  @Option(
+      names = "--runner",
+      paramLabel = "RUNNER",
+      defaultValue = "local",
+      description =
+          "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). 'direct' lowers the"
+              + " graph to Apache Beam and runs it on Beam's DirectRunner (inputs, creation,"
+              + " elementwise ops, reductions and matrix products so far).")
+  RunnerKind runnerKind;
 
   @Option(
       names = {"-t", "--threads"},
@@ -228,8 +245,8 @@ final class RunCommand
     }
 
     // The runner owns the allocator the outputs live in: close the result first, then the runner.
-    try (LocalRunner runner = LocalRunner.withThreads(nThreads, memory);
-        RunResult r = runWithCancel(runner, typed, request.withOptions(options), bar)) {
+    try (Engine engine = Engine.of(runnerKind, nThreads, memory);
+        RunResult r = runWithCancel(engine.runner, typed, request.withOptions(options), bar)) {
       if (!quiet) {
         for (Map.Entry<String, NdArray> e : r.outputs().entrySet()) {
           out.print(Summary.of(e.getKey(), e.getValue()));
@@ -271,8 +288,39 @@ final class RunCommand
     }
   }
 
+  /** The chosen runner and what must be closed after its results. */
+  private static final class Engine implements AutoCloseable {
+    final Runner runner;
+    private final AutoCloseable closer;
+
+    private Engine(Runner runner, AutoCloseable closer) {
+      this.runner = runner;
+      this.closer = closer;
+    }
+
+    static Engine of(RunnerKind kind, int threads, long memory) {
+      if (kind == RunnerKind.direct) {
+        org.apache.arrow.memory.BufferAllocator a = org.jetlag.arrow.Allocators.root(memory);
+        return new Engine(org.jetlag.runner.beam.BeamRunner.direct(a, false), a);
+      }
+      LocalRunner local = LocalRunner.withThreads(threads, memory);
+      return new Engine(local, local);
+    }
+
+    @Override
+    public void close() {
+      try {
+        closer.close();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   private RunResult runWithCancel(
-      LocalRunner runner, TypedGraph typed, RunRequest request, ProgressBar bar) {
+      Runner runner, TypedGraph typed, RunRequest request, ProgressBar bar) {
     RunHandle handle = runner.start(typed, request);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
@@ -305,6 +353,11 @@ final class RunCommand
         // After Ctrl-C the shutdown hook reports the cancellation; say it only once.
         throw new CliException(
             ExitCodes.CANCELLED, cancelledByHook ? "" : "jetlag: run cancelled", cause);
+      }
+      if (cause instanceof org.jetlag.graph.ValidationException) {
+        // the chosen runner cannot run this graph (found before running anything)
+        throw new CliException(
+            ExitCodes.BAD_GRAPH, graph + ": " + JetLagCommand.oneLine(cause.getMessage()), cause);
       }
       if (cause instanceof JetLagException) {
         throw new CliException(
