@@ -54,6 +54,8 @@ public final class Advice {
       return; // every array fits in one chunk: a larger chunk size would change nothing
     }
     double m = median.getAsDouble();
+    long known = f.trace().info().chunkBytes();
+    double chunk = known > 0 ? known : 4.0 * 1024 * 1024; // the default when the trace lacks it
     int factor = 2;
     while (factor < 1024 && m * factor < TARGET_TASK_MICROS) {
       factor *= 2;
@@ -62,11 +64,12 @@ public final class Advice {
         String.format(
             Locale.ROOT,
             "median task takes %s (under %.0f µs), so scheduling costs rival the work: raise"
-                + " --chunk-size about %d× (e.g. from the default 4MiB to %s)",
+                + " --chunk-size about %d× (from %s to %s)",
             Format.micros(m),
             SMALL_TASK_MICROS,
             factor,
-            Format.bytes(4.0 * 1024 * 1024 * factor).replace(" ", "")));
+            Format.bytes(chunk).replace(" ", ""),
+            Format.bytes(chunk * factor).replace(" ", "")));
   }
 
   private static void dominantNode(TraceFacts f, List<String> out) {
@@ -175,7 +178,7 @@ public final class Advice {
             Locale.ROOT,
             "%s spans were dropped because the span budget was full: the timeline and histograms"
                 + " miss them (node totals count them); keep them with a larger budget"
-                + " (RunOptions.withMaxSpans, default 2,000,000)",
+                + " (jetlag run --max-spans N, or RunOptions.withMaxSpans; default 2,000,000)",
             Format.count(d)));
   }
 }

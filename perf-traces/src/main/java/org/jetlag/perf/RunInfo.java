@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param startEpochMillis wall-clock start, milliseconds since the epoch
  * @param wallMicros elapsed time of the run in microseconds
  * @param jetlagVersion the JetLag version that ran it
+ * @param chunkBytes the target chunk size of the run in bytes (0 when not known)
  */
 public record RunInfo(
     String graphName,
@@ -20,7 +21,21 @@ public record RunInfo(
     int threads,
     long startEpochMillis,
     double wallMicros,
-    String jetlagVersion) {
+    String jetlagVersion,
+    long chunkBytes) {
+
+  /** Run info without a known chunk size. */
+  public RunInfo(
+      String graphName,
+      String graphHash,
+      String runner,
+      int threads,
+      long startEpochMillis,
+      double wallMicros,
+      String jetlagVersion) {
+    this(graphName, graphHash, runner, threads, startEpochMillis, wallMicros, jetlagVersion, 0);
+  }
+
   /** Validates the components. */
   public RunInfo {
     Objects.requireNonNull(graphName, "graphName");

@@ -55,6 +55,7 @@ public final class TraceJson {
       g.writeNumberField("startEpochMillis", i.startEpochMillis());
       g.writeNumberField("wallMicros", i.wallMicros());
       g.writeStringField("jetlagVersion", i.jetlagVersion());
+      g.writeNumberField("chunkBytes", i.chunkBytes());
       g.writeEndObject();
       g.writeFieldName("graph");
       g.writeRawValue(GraphJson.write(t.graph()).trim());
@@ -204,7 +205,8 @@ public final class TraceJson {
               i.get("threads").asInt(),
               i.get("startEpochMillis").asLong(),
               i.get("wallMicros").asDouble(),
-              i.get("jetlagVersion").asText());
+              i.get("jetlagVersion").asText(),
+              i.path("chunkBytes").asLong(0));
       List<NodeProfile> nodes = new ArrayList<>();
       for (JsonNode n : root.get("nodes")) {
         nodes.add(

@@ -164,6 +164,14 @@ final class RunCommand
   Path traceFile;
 
   @Option(
+      names = "--max-spans",
+      paramLabel = "N",
+      description =
+          "Keep at most N task spans in the trace (default: 2000000; 0 keeps none). Node"
+              + " profiles count every task regardless.")
+  Long maxSpans;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
       description =
@@ -226,6 +234,13 @@ final class RunCommand
     options = options.withMemoryLimit(memory);
     if (timeout != null) {
       options = options.withTimeout(timeout);
+    }
+    if (maxSpans != null) {
+      if (maxSpans < 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--max-spans: expected 0 or more, got " + maxSpans);
+      }
+      options = options.withMaxSpans(maxSpans);
     }
     ProgressBar bar = !quiet && terminal.getAsBoolean() ? new ProgressBar(err) : null;
     if (bar != null) {

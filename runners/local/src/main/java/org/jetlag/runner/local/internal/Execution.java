@@ -337,7 +337,8 @@ public final class Execution {
             threads,
             startMillis,
             wall / 1000.0,
-            Versions.jetlag());
+            Versions.jetlag(),
+            req.options().chunkBytes());
     List<CounterSample> counters = new ArrayList<>(c.samples());
     counters.sort(java.util.Comparator.comparingDouble(CounterSample::time));
     return new Trace(info, g.graph(), profiles, spans, counters, c.recorder.dropped());
