@@ -204,10 +204,17 @@ public final class SpanRecorder {
       int add = Math.max(BLOCK, capacity); // doubling: copying stays linear overall
       if (budget.addAndGet(-add) < 0) {
         budget.addAndGet(add);
-        add = BLOCK; // near the end of the budget, grow by one block at a time
-        if (budget.addAndGet(-add) < 0) {
-          budget.addAndGet(add);
-          return false;
+        // near the end of the budget: take what is left, up to one block
+        while (true) {
+          long left = budget.get();
+          if (left <= 0) {
+            return false;
+          }
+          int take = (int) Math.min(BLOCK, left);
+          if (budget.compareAndSet(left, left - take)) {
+            add = take;
+            break;
+          }
         }
       }
       int cap = capacity + add;

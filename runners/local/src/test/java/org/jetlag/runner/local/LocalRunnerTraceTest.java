@@ -106,5 +106,11 @@ class LocalRunnerTraceTest {
       assertThat(r.trace().droppedSpans()).isPositive();
       assertThat(r.trace().nodes().stream().mapToLong(p -> p.calls()).sum()).isPositive();
     }
+    try (LocalRunner runner = LocalRunner.withThreads(2, Long.MAX_VALUE);
+        RunResult r = runner.run(g, req.withOptions(RunOptions.defaults().withMaxSpans(50)))) {
+      // the budget is exact: 50 spans kept, the rest counted
+      assertThat(r.trace().spans()).hasSize(50);
+      assertThat(r.trace().droppedSpans()).isPositive();
+    }
   }
 }
