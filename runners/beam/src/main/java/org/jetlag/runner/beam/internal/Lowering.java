@@ -523,9 +523,16 @@ public final class Lowering {
     return d;
   }
 
-  /** Concatenates the chunks of an array (by first row) into one chunk. */
-  static final class Gather extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
+  /**
+   * A combine that collects an array's chunks keyed by first row, then finishes them in row order:
+   * the order of the work never depends on how Beam grouped the inputs.
+   */
+  abstract static class ByRow
+      extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
     private static final long serialVersionUID = 1L;
+
+    /** The result from the chunks in row order. */
+    abstract ChunkData finish(List<ChunkData> ordered);
 
     @Override
     public Map<Long, ChunkData> createAccumulator() {
@@ -550,7 +557,27 @@ public final class Lowering {
 
     @Override
     public ChunkData extractOutput(Map<Long, ChunkData> acc) {
-      List<ChunkData> parts = new ArrayList<>(new TreeMap<>(acc).values());
+      return finish(new ArrayList<>(new TreeMap<>(acc).values()));
+    }
+
+    @Override
+    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<ChunkData> input) {
+      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
+    }
+
+    @Override
+    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
+      return ChunkCoder.of();
+    }
+  }
+
+  /** Concatenates the chunks of an array (by first row) into one chunk. */
+  static final class Gather extends ByRow {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    ChunkData finish(List<ChunkData> parts) {
       if (parts.size() == 1) {
         return parts.get(0);
       }
@@ -574,17 +601,6 @@ public final class Lowering {
         }
       }
       return ChunkData.of(all, first.shape().withDim(0, rows), 0);
-    }
-
-    @Override
-    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<ChunkData> input) {
-      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
-    }
-
-    @Override
-    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
-      return ChunkCoder.of();
     }
   }
 
@@ -619,7 +635,7 @@ public final class Lowering {
    * Sums the per-chunk products in the same balanced tree over chunk index as the local runner,
    * then converts to the result dtype and shape.
    */
-  static final class SumTree extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
+  static final class SumTree extends ByRow {
     private static final long serialVersionUID = 1L;
     private final DType out;
     private final ArrayList<Long> dims;
@@ -630,30 +646,9 @@ public final class Lowering {
     }
 
     @Override
-    public Map<Long, ChunkData> createAccumulator() {
-      return new TreeMap<>();
-    }
-
-    @Override
-    public Map<Long, ChunkData> addInput(Map<Long, ChunkData> acc, ChunkData c) {
-      Map<Long, ChunkData> m = new TreeMap<>(acc);
-      m.put(c.rowStart(), c);
-      return m;
-    }
-
-    @Override
-    public Map<Long, ChunkData> mergeAccumulators(Iterable<Map<Long, ChunkData>> accs) {
-      Map<Long, ChunkData> m = new TreeMap<>();
-      for (Map<Long, ChunkData> a : accs) {
-        m.putAll(a);
-      }
-      return m;
-    }
-
-    @Override
-    public ChunkData extractOutput(Map<Long, ChunkData> acc) {
+    ChunkData finish(List<ChunkData> ordered) {
       List<double[]> parts = new ArrayList<>();
-      for (ChunkData c : new TreeMap<>(acc).values()) {
+      for (ChunkData c : ordered) {
         parts.add(doubles(c));
       }
       double[] total = tree(parts, 0, parts.size());
@@ -681,17 +676,6 @@ public final class Lowering {
         s[i] = a[i] + b[i];
       }
       return s;
-    }
-
-    @Override
-    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<ChunkData> input) {
-      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
-    }
-
-    @Override
-    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
-      return ChunkCoder.of();
     }
   }
 
@@ -824,8 +808,7 @@ public final class Lowering {
    * in the same balanced tree over chunk index as the local runner, so both runners give the same
    * bits.
    */
-  static final class ReduceAll
-      extends Combine.CombineFn<ChunkData, Map<Long, ChunkData>, ChunkData> {
+  static final class ReduceAll extends ByRow {
     private static final long serialVersionUID = 1L;
     private final OpKind.ReduceFn fn;
     private final boolean[] red;
@@ -840,30 +823,9 @@ public final class Lowering {
     }
 
     @Override
-    public Map<Long, ChunkData> createAccumulator() {
-      return new TreeMap<>();
-    }
-
-    @Override
-    public Map<Long, ChunkData> addInput(Map<Long, ChunkData> acc, ChunkData c) {
-      Map<Long, ChunkData> m = new TreeMap<>(acc);
-      m.put(c.rowStart(), c);
-      return m;
-    }
-
-    @Override
-    public Map<Long, ChunkData> mergeAccumulators(Iterable<Map<Long, ChunkData>> accs) {
-      Map<Long, ChunkData> m = new TreeMap<>();
-      for (Map<Long, ChunkData> a : accs) {
-        m.putAll(a);
-      }
-      return m;
-    }
-
-    @Override
-    public ChunkData extractOutput(Map<Long, ChunkData> acc) {
+    ChunkData finish(List<ChunkData> ordered) {
       List<Reductions.Partial> parts = new ArrayList<>();
-      for (ChunkData c : new TreeMap<>(acc).values()) {
+      for (ChunkData c : ordered) {
         parts.add(Reductions.partial(fn, c.toBlock(), c.shape(), red, c.rowStart()));
       }
       Reductions.Partial total = tree(parts, 0, parts.size());
@@ -880,17 +842,6 @@ public final class Lowering {
       }
       int mid = (lo + hi) >>> 1;
       return Reductions.combine(tree(p, lo, mid), tree(p, mid, hi));
-    }
-
-    @Override
-    public Coder<Map<Long, ChunkData>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<ChunkData> input) {
-      return MapCoder.of(VarLongCoder.of(), ChunkCoder.of());
-    }
-
-    @Override
-    public Coder<ChunkData> getDefaultOutputCoder(CoderRegistry registry, Coder<ChunkData> input) {
-      return ChunkCoder.of();
     }
   }
 
