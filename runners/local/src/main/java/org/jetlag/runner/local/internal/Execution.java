@@ -272,7 +272,7 @@ public final class Execution {
         List<Chunk> chunks = new ArrayList<>();
         for (var f : v.chunks()) {
           Ref r = f.join();
-          if (r.count() == 1 && !r.isBorrowed()) {
+          if (r.count() == 1) {
             chunks.add(r.detach());
           } else {
             Chunk src = r.chunk();

@@ -24,8 +24,4 @@ final class LiveSet {
       r.forceFree();
     }
   }
-
-  int size() {
-    return refs.size();
-  }
 }

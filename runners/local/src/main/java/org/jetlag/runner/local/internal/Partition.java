@@ -34,11 +34,6 @@ final class Partition {
     return new Partition(b);
   }
 
-  /** The partition for an array of this shape given rows per chunk for its leading length. */
-  static Partition forShape(Shape s, long rowsPerChunk) {
-    return s.rank() == 0 ? single(1) : of(s.dim(0), rowsPerChunk);
-  }
-
   /** The shape of chunk {@code i} of an array of shape {@code s}. */
   Shape chunkShape(Shape s, int i) {
     return s.withDim(0, rows(i));

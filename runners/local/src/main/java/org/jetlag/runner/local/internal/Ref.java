@@ -6,21 +6,19 @@ import org.jetlag.arrow.Chunk;
 
 /**
  * A reference-counted chunk: each planned use holds one count and releases it when done; the chunk
- * is closed when the count reaches zero. Borrowed chunks (the caller's input arrays) are never
- * closed.
+ * is closed when the count reaches zero. (A caller's input arrays reach a run as views that hold
+ * their own reference, so every chunk here is the run's to close.)
  */
 final class Ref {
   private final Chunk chunk;
-  private final boolean borrowed;
   private final AtomicInteger refs;
   private final CompletableFuture<Void> freed = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final LiveSet live;
 
-  private Ref(Chunk chunk, int refs, boolean borrowed, LiveSet live) {
+  private Ref(Chunk chunk, int refs, LiveSet live) {
     this.chunk = chunk;
-    this.borrowed = borrowed;
     this.refs = new AtomicInteger(refs);
     this.live = live;
     live.add(this);
@@ -31,12 +29,7 @@ final class Ref {
 
   /** An owned chunk with {@code uses} holders; closed at once when there are none. */
   static Ref owned(Chunk c, int uses, LiveSet live) {
-    return new Ref(c, uses, false, live);
-  }
-
-  /** A caller's chunk: counted like the others, never closed. */
-  static Ref borrowed(Chunk c, int uses, LiveSet live) {
-    return new Ref(c, uses, true, live);
+    return new Ref(c, uses, live);
   }
 
   Chunk chunk() {
@@ -88,17 +81,11 @@ final class Ref {
     return chunk;
   }
 
-  boolean isBorrowed() {
-    return borrowed;
-  }
-
   private void free() {
     if (!closing.compareAndSet(false, true)) {
       return; // freed already (a release and a forced free may race after a failure)
     }
-    if (!borrowed) {
-      chunk.close();
-    }
+    chunk.close();
     live.remove(this);
     freed.complete(null);
   }

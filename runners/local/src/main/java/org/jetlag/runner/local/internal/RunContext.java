@@ -2,7 +2,6 @@ package org.jetlag.runner.local.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -160,9 +159,5 @@ final class RunContext {
 
   void emit(RunEvent e) {
     options.listener().onEvent(e);
-  }
-
-  Map<String, BufferAllocator> allocatorsView() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(allocators));
   }
 }
