@@ -29,6 +29,7 @@ import org.jetlag.perf.Versions;
 import org.jetlag.runner.RunFailure;
 import org.jetlag.runner.RunRequest;
 import org.jetlag.runner.RunResult;
+import org.jetlag.runner.plan.Planner;
 
 /** One run of the local runner: planning, wiring, completion and clean-up. */
 public final class Execution {

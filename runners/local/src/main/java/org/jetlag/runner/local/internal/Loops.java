@@ -11,6 +11,8 @@ import org.jetlag.graph.PortRef;
 import org.jetlag.graph.TensorType;
 import org.jetlag.graph.TypedGraph;
 import org.jetlag.graph.ops.OpKind;
+import org.jetlag.runner.plan.Hoist;
+import org.jetlag.runner.plan.Planner;
 
 /**
  * Runs composite and loop bodies. A loop runs one iteration at a time: the body is wired anew for

@@ -20,13 +20,12 @@ import org.jetlag.graph.Shape;
 import org.jetlag.graph.TensorType;
 import org.jetlag.graph.ops.OpKind;
 import org.jetlag.graph.ops.Ops;
-import org.jetlag.graph.ops.SliceMath;
 import org.jetlag.kernels.Block;
 import org.jetlag.kernels.Creation;
 import org.jetlag.kernels.Linalg;
 import org.jetlag.kernels.Reductions;
-import org.jetlag.kernels.ShapeKernels;
 import org.jetlag.kernels.Sorting;
+import org.jetlag.kernels.WholeArray;
 
 /** Wires the tasks of one node that is not part of a fused elementwise group. */
 final class NodeWiring implements OpKind.Visitor<Void> {
@@ -105,6 +104,17 @@ final class NodeWiring implements OpKind.Visitor<Void> {
     x.put(n, Ops.OUT, x.fromBlock(n, outT(), block, uses()));
   }
 
+  /** Waits for every input and computes the node on whole arrays (shared with every runner). */
+  private void wholeOp(List<String> ports) {
+    List<Shape> shapes = new ArrayList<>();
+    for (String p : ports) {
+      shapes.add(x.in(n, p).shape());
+    }
+    OpKind kind = x.g.spec(n.id()).kind();
+    TensorType t = outT();
+    whole(ports, bs -> WholeArray.apply(kind, params, bs, shapes, t));
+  }
+
   /** Runs a kernel per input chunk, giving the output chunk with the same rows. */
   private void perChunk(Value in, Function<Integer, Block> kernel) {
     TensorType t = outT();
@@ -142,27 +152,11 @@ final class NodeWiring implements OpKind.Visitor<Void> {
 
   // ------------------------------------------------------------------ reductions
 
-  private boolean[] axes(Shape s, boolean single) {
-    boolean[] red = new boolean[s.rank()];
-    Object ax = params.get("axis");
-    if (ax == null) {
-      java.util.Arrays.fill(red, true);
-    } else if (single) {
-      red[s.normaliseAxis((Long) ax)] = true;
-    } else {
-      for (Object a : (List<?>) ax) {
-        red[s.normaliseAxis((Long) a)] = true;
-      }
-    }
-    return red;
-  }
-
   @Override
   public Void reduce(OpKind.ReduceFn fn) {
     Value in = x.in(n, "x");
     Shape s = in.shape();
-    boolean single = fn == OpKind.ReduceFn.ARGMIN || fn == OpKind.ReduceFn.ARGMAX;
-    boolean[] red = axes(s, single);
+    boolean[] red = WholeArray.axes(params.get("axis"), s);
     int ddof = params.containsKey("ddof") ? ((Long) params.get("ddof")).intValue() : 0;
     if (in.part().count() > 1 && s.rank() > 0 && !red[0]) {
       perChunk(
@@ -177,7 +171,7 @@ final class NodeWiring implements OpKind.Visitor<Void> {
       return null;
     }
     if (in.part().count() == 1) {
-      whole(List.of("x"), bs -> Reductions.reduce(fn, bs.get(0), s, red, ddof));
+      wholeOp(List.of("x"));
       return null;
     }
     List<CompletableFuture<Reductions.Partial>> parts = new ArrayList<>();
@@ -292,59 +286,20 @@ final class NodeWiring implements OpKind.Visitor<Void> {
           if (x.virtualTransposes.contains(n.id())) {
             return null;
           }
-          Shape s = x.in(n, "x").shape();
-          int[] perm = new int[s.rank()];
-          @SuppressWarnings("unchecked")
-          List<Long> axes = (List<Long>) params.get("axes");
-          for (int i = 0; i < perm.length; i++) {
-            perm[i] = axes == null ? perm.length - 1 - i : s.normaliseAxis(axes.get(i));
-          }
-          whole(List.of("x"), bs -> ShapeKernels.transpose(bs.get(0), s, perm));
+          wholeOp(List.of("x"));
           return null;
         }
       case SLICE:
         {
-          Shape s = x.in(n, "x").shape();
-          @SuppressWarnings("unchecked")
-          long[][] r =
-              SliceMath.resolve(
-                  s,
-                  (List<Long>) params.get("start"),
-                  (List<Long>) params.get("stop"),
-                  (List<Long>) params.get("step"));
-          whole(List.of("x"), bs -> ShapeKernels.slice(bs.get(0), s, r));
+          wholeOp(List.of("x"));
           return null;
         }
       case CONCAT:
       case STACK:
-        {
-          List<String> ports = x.g.inputPorts(n.id());
-          List<Shape> shapes = new ArrayList<>();
-          for (String p : ports) {
-            shapes.add(x.in(n, p).shape());
-          }
-          int rank = fn == OpKind.ShapeFn.STACK ? outS.rank() : shapes.get(0).rank();
-          long a = (Long) params.get("axis");
-          int axis = (int) (a < 0 ? a + rank : a);
-          whole(
-              ports,
-              bs -> {
-                Block r =
-                    fn == OpKind.ShapeFn.CONCAT
-                        ? ShapeKernels.concat(bs, shapes, axis)
-                        : ShapeKernels.stack(bs, shapes, axis);
-                return r.dtype() == outT().dtype() ? r : castBlock(r, outT().dtype());
-              });
-          return null;
-        }
+        wholeOp(x.g.inputPorts(n.id()));
+        return null;
     }
     throw new IllegalStateException("unhandled " + fn);
-  }
-
-  private static Block castBlock(Block b, DType to) {
-    Block out = Block.allocate(to, b.length());
-    org.jetlag.kernels.Elementwise.cast(b, out, b.length());
-    return out;
   }
 
   // ------------------------------------------------------------------ linear algebra
@@ -357,35 +312,14 @@ final class NodeWiring implements OpKind.Visitor<Void> {
         matmul(fn);
         return null;
       case OUTER:
-        whole(List.of("a", "b"), bs -> Linalg.outer(bs.get(0), bs.get(1)));
-        return null;
       case SOLVE:
-        {
-          Shape sa = x.in(n, "a").shape();
-          Shape sb = x.in(n, "b").shape();
-          whole(List.of("a", "b"), bs -> Linalg.solve(bs.get(0), sa, bs.get(1), sb));
-          return null;
-        }
+        wholeOp(List.of("a", "b"));
+        return null;
       case INVERSE:
-        {
-          Shape s = x.in(n, "x").shape();
-          whole(List.of("x"), bs -> Linalg.inverse(bs.get(0), s));
-          return null;
-        }
       case DET:
-        {
-          Shape s = x.in(n, "x").shape();
-          whole(List.of("x"), bs -> Linalg.det(bs.get(0), s));
-          return null;
-        }
       case NORM:
-        {
-          Shape s = x.in(n, "x").shape();
-          boolean[] red = axes(s, false);
-          String ord = (String) params.get("ord");
-          whole(List.of("x"), bs -> Linalg.norm(bs.get(0), s, red, ord));
-          return null;
-        }
+        wholeOp(List.of("x"));
+        return null;
     }
     throw new IllegalStateException("unhandled " + fn);
   }
@@ -477,7 +411,7 @@ final class NodeWiring implements OpKind.Visitor<Void> {
   }
 
   private static Block castIfNeeded(Block b, DType t) {
-    return b.dtype() == t ? b : castBlock(b, t);
+    return b.dtype() == t ? b : WholeArray.cast(b, t);
   }
 
   /** {@code X.T @ B} for row-aligned X [N,k] and B [N] or [N,m]: summed per-chunk products. */
@@ -548,7 +482,7 @@ final class NodeWiring implements OpKind.Visitor<Void> {
     if (in.part().count() > 1 && axis != 0) {
       perChunk(in, i -> Sorting.apply(fn, readChunk(in, i), in.chunkShape(i), axis));
     } else {
-      whole(List.of("x"), bs -> Sorting.apply(fn, bs.get(0), s, axis));
+      wholeOp(List.of("x"));
     }
     return null;
   }

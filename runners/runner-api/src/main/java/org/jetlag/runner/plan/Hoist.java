@@ -1,4 +1,4 @@
-package org.jetlag.runner.local.internal;
+package org.jetlag.runner.plan;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,9 +27,9 @@ import org.jetlag.graph.ops.Ops;
  * @param pre the invariant part; its outputs are the hoisted values
  * @param body the rest of the body
  */
-record Hoist(TypedGraph pre, TypedGraph body) {
+public record Hoist(TypedGraph pre, TypedGraph body) {
   /** The split of {@code body}, or empty when nothing is worth hoisting. */
-  static Optional<Hoist> plan(
+  public static Optional<Hoist> plan(
       TypedGraph body, Map<PortRef, TensorType> types, List<String> carried) {
     Graph g = body.graph();
     Set<String> invariant = new LinkedHashSet<>();

@@ -1,4 +1,4 @@
-package org.jetlag.runner.local.internal;
+package org.jetlag.runner.plan;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +23,7 @@ import org.jetlag.runner.RunFailure;
  * Computes the concrete type of every port once the inputs' shapes are known, with the same type
  * rules validation uses, and reports every array it will create (for chunk sizing).
  */
-final class Planner {
+public final class Planner {
   private Planner() {}
 
   /**
@@ -33,7 +33,7 @@ final class Planner {
    * @param onValue told every array type the run will hold, bodies included
    * @throws RunFailure naming the node when an input does not fit or a file header is wrong
    */
-  static Map<PortRef, TensorType> types(
+  public static Map<PortRef, TensorType> types(
       TypedGraph g,
       Map<String, TensorType> inputs,
       Path baseDir,
@@ -156,7 +156,7 @@ final class Planner {
   }
 
   /** The type a file holds, from its header (CSV: read to count rows). */
-  static TensorType header(OpKind.IoFn fn, Path file, TensorType declared) {
+  public static TensorType header(OpKind.IoFn fn, Path file, TensorType declared) {
     switch (fn) {
       case READ_ARROW:
         return ArrowFiles.header(file);
@@ -170,7 +170,7 @@ final class Planner {
   }
 
   /** The type of a CSV file: rows counted, columns from the first data line. */
-  static TensorType csvType(Path file, TensorType declared, boolean header, char delimiter) {
+  public static TensorType csvType(Path file, TensorType declared, boolean header, char delimiter) {
     long rows = 0;
     long cols = -1;
     try (java.io.BufferedReader r =
@@ -201,7 +201,7 @@ final class Planner {
   }
 
   /** True when an actual concrete type fits a declared one (unknown dims match anything). */
-  static boolean fits(TensorType declared, TensorType actual) {
+  public static boolean fits(TensorType declared, TensorType actual) {
     if (declared.dtype() != actual.dtype() || declared.shape().rank() != actual.shape().rank()) {
       return false;
     }
