@@ -52,6 +52,16 @@ public final class NpyFiles {
     return Npy.header(p);
   }
 
+  /**
+   * Reads rows {@code [rowStart, rowStart + rows)} of {@code p} (fewer at the end of the file) as
+   * one chunk, reading only those bytes: workers of a distributed run read their own rows.
+   *
+   * @throws ArrayFileException if the file is missing, corrupt, or has fewer than rowStart rows
+   */
+  public static Chunk readRows(Path p, BufferAllocator alloc, long rowStart, long rows) {
+    return Npy.readRows(p, alloc, rowStart, rows);
+  }
+
   /** A reader that streams {@code p} in chunks of {@code rowsPerChunk} rows. */
   public static ChunkReader openReader(Path p, BufferAllocator alloc, long rowsPerChunk) {
     return Npy.openReader(p, alloc, rowsPerChunk);

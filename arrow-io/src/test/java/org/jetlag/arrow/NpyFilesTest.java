@@ -108,6 +108,34 @@ class NpyFilesTest {
   }
 
   @Test
+  void readsAnyRowRangeOnItsOwn() throws IOException {
+    Path f = dir.resolve("rows.npy");
+    try (NdArray a = Samples.filled(alloc, DType.FLOAT64, Shape.of(10, 3), 10, 2)) {
+      NpyFiles.write(a, f);
+      double[] all = a.toDoubles();
+      try (Chunk c = NpyFiles.readRows(f, alloc, 4, 3)) {
+        assertThat(c.rowStart()).isEqualTo(4);
+        assertThat(c.shape()).isEqualTo(Shape.of(3, 3));
+        for (int i = 0; i < 9; i++) {
+          assertThat(Double.doubleToRawLongBits(c.getDouble(i)))
+              .isEqualTo(Double.doubleToRawLongBits(all[12 + i]));
+        }
+      }
+      try (Chunk tail = NpyFiles.readRows(f, alloc, 8, 5)) {
+        assertThat(tail.shape()).isEqualTo(Shape.of(2, 3)); // only two rows are left
+        assertThat(Double.doubleToRawLongBits(tail.getDouble(5)))
+            .isEqualTo(Double.doubleToRawLongBits(all[29]));
+      }
+      try (Chunk none = NpyFiles.readRows(f, alloc, 10, 5)) {
+        assertThat(none.rows()).isZero();
+      }
+      assertThatThrownBy(() -> NpyFiles.readRows(f, alloc, 11, 1))
+          .isInstanceOf(ArrayFileException.class)
+          .hasMessageContaining("has 10 rows");
+    }
+  }
+
+  @Test
   void streamingReaderFreesEachChunk() throws IOException {
     Path f = dir.resolve("s.npy");
     try (NdArray a = Samples.filled(alloc, DType.INT64, Shape.of(10, 3), 10, 2)) {

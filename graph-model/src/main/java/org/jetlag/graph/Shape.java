@@ -12,7 +12,9 @@ import java.util.Optional;
  * whose length is known only at run time. Graph inputs may declare it only in the leading position
  * (rows); inferred types carry it wherever it moves (a transpose puts it last).
  */
-public final class Shape {
+public final class Shape implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The highest rank an array may have. */
   public static final int MAX_RANK = 4;
 

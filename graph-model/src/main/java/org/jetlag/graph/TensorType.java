@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param dtype the element type
  * @param shape the dimensions, possibly with an unknown leading dimension
  */
-public record TensorType(DType dtype, Shape shape) {
+public record TensorType(DType dtype, Shape shape) implements java.io.Serializable {
   /** Validates the components. */
   public TensorType {
     Objects.requireNonNull(dtype, "dtype");

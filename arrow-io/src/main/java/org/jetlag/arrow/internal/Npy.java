@@ -313,6 +313,25 @@ public final class Npy {
     }
   }
 
+  /** Reads rows {@code [rowStart, rowStart + rows)} of {@code path} as one chunk. */
+  public static Chunk readRows(Path path, BufferAllocator alloc, long rowStart, long rows) {
+    try (ChunkReader r = openReader(path, alloc, Math.max(1, rows))) {
+      Reader reader = (Reader) r;
+      if (rowStart < 0 || rowStart > reader.totalRows) {
+        throw new ArrayFileException(
+            path, "has " + reader.totalRows + " rows; cannot read from row " + rowStart);
+      }
+      reader.rowsRead = rowStart;
+      return r.next()
+          .orElseGet(
+              () -> {
+                Shape s = reader.h.type.shape();
+                return Chunk.allocate(
+                    alloc, reader.h.type.dtype(), s.rank() == 0 ? s : s.withDim(0, 0), rowStart);
+              });
+    }
+  }
+
   private static final class Reader implements ChunkReader {
     private final Path path;
     private final FileChannel ch;

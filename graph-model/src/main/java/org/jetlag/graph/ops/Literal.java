@@ -11,7 +11,7 @@ import org.jetlag.graph.Shape;
  * @param shape the dimensions, all known
  * @param values the elements, {@code shape.knownSize()} of them
  */
-public record Literal(Shape shape, List<Double> values) {
+public record Literal(Shape shape, List<Double> values) implements java.io.Serializable {
   /** Validates that the values fill the shape. */
   public Literal {
     Objects.requireNonNull(shape, "shape");

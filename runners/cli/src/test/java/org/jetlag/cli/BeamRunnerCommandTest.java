@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jetlag.graph.DType;
+import org.jetlag.graph.Shape;
+import org.jetlag.graph.build.GraphBuilder;
+import org.jetlag.graph.build.Loop;
+import org.jetlag.graph.build.Tensor;
+import org.jetlag.graph.json.GraphJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,17 +64,41 @@ class BeamRunnerCommandTest {
   }
 
   @Test
-  void aGraphBeamCannotRunYetIsRefusedBeforeRunning(@TempDir Path dir) {
+  void aGraphBeamCannotRunIsRefusedBeforeRunning(@TempDir Path dir) throws Exception {
+    GraphBuilder g = GraphBuilder.create("until");
+    Tensor x0 = g.input("x", DType.FLOAT64, Shape.SCALAR);
+    Loop halve = g.loopUntil("small", 60);
+    Tensor x = halve.carry("x", x0);
+    Tensor next = x.mul(0.5);
+    halve.update("x", next).stopWhen(next.abs().lt(1e-6));
+    g.output("x", halve.end().get("x"));
+    Path graph = dir.resolve("until.json");
+    GraphJson.write(g.build(), graph);
+    Path x1 = dir.resolve("x.npy");
+    Files.write(x1, npyScalar(1.0));
+    Path out = dir.resolve("out");
     CliRun r =
         CliRun.of(
-            "run",
-            CommandsTest.EXAMPLES.resolve("linear-regression/graph.json").toString(),
-            "--runner",
-            "direct",
-            "-o",
-            dir.toString());
-    assertThat(r.code()).isEqualTo(3);
-    assertThat(r.err()).contains("node 'coef' (solve): not supported on Beam yet");
-    assertThat(dir.toFile().list()).isEmpty();
+            "run", graph.toString(), "-i", "x=" + x1, "--runner", "direct", "-o", out.toString());
+    assertThat(r.code()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err())
+        .contains("node 'loop_1' (loop): not supported on Beam: a loop that stops on its 'until'");
+    assertThat(out.toFile().list()).as("nothing written").isNullOrEmpty();
+  }
+
+  /** A float64 scalar as a .npy file. */
+  private static byte[] npyScalar(double v) {
+    String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (), }";
+    StringBuilder h = new StringBuilder(header);
+    while ((10 + h.length() + 1) % 64 != 0) {
+      h.append(' ');
+    }
+    h.append('\n');
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(10 + h.length() + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    b.put((byte) 1).put((byte) 0).putShort((short) h.length());
+    b.put(h.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putDouble(v);
+    return b.array();
   }
 }

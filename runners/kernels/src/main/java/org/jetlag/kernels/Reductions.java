@@ -70,6 +70,87 @@ public final class Reductions {
     public long count() {
       return count;
     }
+
+    /** Writes this partial (for runners that move partials between processes). */
+    public void writeTo(java.io.DataOutput out) throws java.io.IOException {
+      out.writeUTF(fn.name());
+      out.writeUTF(in.name());
+      out.writeInt(shape.rank());
+      for (int i = 0; i < shape.rank(); i++) {
+        out.writeLong(shape.dim(i));
+      }
+      out.writeBoolean(axis0Reduced);
+      out.writeLong(count);
+      writeDoubles(out, d1);
+      writeDoubles(out, d2);
+      writeLongs(out, l1);
+      writeLongs(out, l2);
+    }
+
+    /** Reads a partial written by {@link #writeTo}. */
+    public static Partial readFrom(java.io.DataInput in) throws java.io.IOException {
+      ReduceFn fn = ReduceFn.valueOf(in.readUTF());
+      DType dt = DType.valueOf(in.readUTF());
+      long[] dims = new long[in.readInt()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = in.readLong();
+      }
+      boolean axis0 = in.readBoolean();
+      long count = in.readLong();
+      return new Partial(
+          fn,
+          dt,
+          Shape.of(dims),
+          axis0,
+          count,
+          readDoubles(in),
+          readDoubles(in),
+          readLongs(in),
+          readLongs(in));
+    }
+
+    private static void writeDoubles(java.io.DataOutput out, double[] a)
+        throws java.io.IOException {
+      out.writeInt(a == null ? -1 : a.length);
+      if (a != null) {
+        for (double v : a) {
+          out.writeLong(Double.doubleToRawLongBits(v));
+        }
+      }
+    }
+
+    private static void writeLongs(java.io.DataOutput out, long[] a) throws java.io.IOException {
+      out.writeInt(a == null ? -1 : a.length);
+      if (a != null) {
+        for (long v : a) {
+          out.writeLong(v);
+        }
+      }
+    }
+
+    private static double[] readDoubles(java.io.DataInput in) throws java.io.IOException {
+      int n = in.readInt();
+      if (n < 0) {
+        return null;
+      }
+      double[] a = new double[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = Double.longBitsToDouble(in.readLong());
+      }
+      return a;
+    }
+
+    private static long[] readLongs(java.io.DataInput in) throws java.io.IOException {
+      int n = in.readInt();
+      if (n < 0) {
+        return null;
+      }
+      long[] a = new long[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = in.readLong();
+      }
+      return a;
+    }
   }
 
   /** The result dtype of {@code fn} on {@code in}, as the catalogue's rule. */

@@ -1,27 +1,38 @@
 package org.jetlag.runner.beam;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.jetlag.arrow.Allocators;
-import org.jetlag.arrow.ArrowFiles;
+import org.jetlag.arrow.ArrayFileException;
 import org.jetlag.arrow.Chunk;
 import org.jetlag.arrow.NdArray;
 import org.jetlag.arrow.NpyFiles;
 import org.jetlag.graph.Diagnostic;
 import org.jetlag.graph.Node;
+import org.jetlag.graph.PortRef;
+import org.jetlag.graph.TensorType;
 import org.jetlag.graph.TypedGraph;
 import org.jetlag.graph.ValidationException;
+import org.jetlag.graph.ops.OpKind;
+import org.jetlag.graph.ops.Ops;
 import org.jetlag.perf.RunInfo;
 import org.jetlag.perf.Trace;
 import org.jetlag.perf.Versions;
@@ -30,40 +41,161 @@ import org.jetlag.runner.RunHandle;
 import org.jetlag.runner.RunRequest;
 import org.jetlag.runner.RunResult;
 import org.jetlag.runner.Runner;
+import org.jetlag.runner.beam.internal.BeamTrace;
+import org.jetlag.runner.beam.internal.Exchange;
 import org.jetlag.runner.beam.internal.Lowering;
+import org.jetlag.runner.plan.Planner;
 
 /**
- * Runs graphs as Apache Beam pipelines on the DirectRunner (first step of the Beam lowering:
- * inputs, constants, elementwise ops with broadcasting, and reductions; other ops are refused at
- * design time by {@link #unsupported}). Chunks are keyed by their index along axis 0 and split
- * exactly as the local runner splits them, and reductions combine chunk partials in the same
- * balanced tree, so both runners give the same numbers.
+ * Runs graphs as Apache Beam pipelines: on the DirectRunner, on embedded Flink ({@code [local]}),
+ * or on a Flink session cluster. The graph is lowered by {@link Lowering} with the local runner's
+ * chunking, fusion and reduction order, so every engine gives the local runner's numbers.
+ *
+ * <p>Inputs, outputs and the workers' span logs go through a run folder (see {@link #withWorkDir}),
+ * which on a cluster must be readable and writable by the client and every TaskManager. The run
+ * happens on its own thread; {@link RunHandle#cancel} and the run's timeout stop waiting at once
+ * and cancel the pipeline.
  */
 public final class BeamRunner implements Runner {
   private static final AtomicLong RUNS = new AtomicLong();
 
-  private final BufferAllocator allocator;
-  private final boolean checks;
+  /** Where and how a pipeline runs. */
+  public sealed interface Engine {
+    /** The runner's name in traces and messages. */
+    String name();
 
-  private BeamRunner(BufferAllocator allocator, boolean checks) {
+    /** Beam pipeline options selecting the engine; {@code runFolder} is the run's own folder. */
+    List<String> args(String jobName, Path runFolder);
+
+    /** Beam's DirectRunner, with its immutability and encodability checks on or off. */
+    record Direct(boolean checks, int parallelism) implements Engine {
+      @Override
+      public String name() {
+        return "direct";
+      }
+
+      @Override
+      public List<String> args(String jobName, Path runFolder) {
+        return List.of(
+            "--runner=DirectRunner",
+            "--enforceImmutability=" + checks,
+            "--enforceEncodability=" + checks,
+            "--targetParallelism=" + parallelism,
+            "--blockOnRun=false",
+            "--jobName=" + jobName);
+      }
+    }
+
+    /** Flink in this process (a MiniCluster started for the run). */
+    record FlinkEmbedded(int parallelism) implements Engine {
+      @Override
+      public String name() {
+        return "flink[local]";
+      }
+
+      @Override
+      public List<String> args(String jobName, Path runFolder) {
+        return List.of(
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            // Flink's DataSet optimizer takes minutes on the wide graphs of unrolled loops; the
+            // DataStream API in batch mode translates them in a second
+            "--useDataStreamForBatch=true",
+            "--parallelism=" + parallelism,
+            "--jobName=" + jobName,
+            // Flink's working and upload folders go into the run folder, deleted after the run
+            "--flinkConfDir=" + localConf(runFolder));
+      }
+    }
+
+    private static Path localConf(Path runFolder) {
+      Path conf = runFolder.resolve("flink-conf");
+      Path tmp = runFolder.resolve("flink-tmp");
+      try {
+        Files.createDirectories(conf);
+        Files.createDirectories(tmp);
+        Files.writeString(
+            conf.resolve("flink-conf.yaml"),
+            "io.tmp.dirs: " + tmp + "\nweb.upload.dir: " + tmp + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write Flink's configuration in " + conf, e);
+      }
+      return conf;
+    }
+
+    /**
+     * A Flink 1.19 session cluster at {@code master} ({@code host:port} of its REST endpoint),
+     * running the classes of {@code jobJar} (the shaded JetLag Beam job jar).
+     */
+    record FlinkCluster(String master, Path jobJar, int parallelism) implements Engine {
+      @Override
+      public String name() {
+        return "flink@" + master;
+      }
+
+      @Override
+      public List<String> args(String jobName, Path runFolder) {
+        return List.of(
+            "--runner=FlinkRunner",
+            "--flinkMaster=" + master,
+            "--useDataStreamForBatch=true",
+            "--filesToStage=" + jobJar.toAbsolutePath(),
+            "--parallelism=" + parallelism,
+            "--jobName=" + jobName);
+      }
+    }
+  }
+
+  private final BufferAllocator allocator;
+  private final Engine engine;
+  private final Path workDir;
+  private final boolean keepRunFolder;
+
+  private BeamRunner(BufferAllocator allocator, Engine engine, Path workDir, boolean keep) {
     this.allocator = allocator;
-    this.checks = checks;
+    this.engine = engine;
+    this.workDir = workDir;
+    this.keepRunFolder = keep;
   }
 
   /**
-   * A DirectRunner with its immutability and encodability checks on ({@code checks}) or off.
-   * Outputs are allocated from {@code allocator}, which the caller owns.
+   * A runner on {@code engine}; outputs are allocated from {@code allocator}, which the caller
+   * owns.
    */
+  public static BeamRunner on(BufferAllocator allocator, Engine engine) {
+    return new BeamRunner(
+        allocator, engine, Paths.get(System.getProperty("java.io.tmpdir"), "jetlag-beam"), false);
+  }
+
+  /** The DirectRunner with its checks on ({@code checks}) or off, on two threads. */
   public static BeamRunner direct(BufferAllocator allocator, boolean checks) {
-    return new BeamRunner(allocator, checks);
+    return on(allocator, new Engine.Direct(checks, 2));
+  }
+
+  /** Embedded Flink with parallelism 2. */
+  public static BeamRunner flinkEmbedded(BufferAllocator allocator) {
+    return on(allocator, new Engine.FlinkEmbedded(2));
+  }
+
+  /**
+   * The same runner with its run folders under {@code dir} (default: {@code
+   * <java.io.tmpdir>/jetlag-beam}); on a cluster, a folder every TaskManager can use too.
+   */
+  public BeamRunner withWorkDir(Path dir) {
+    return new BeamRunner(allocator, engine, dir, keepRunFolder);
+  }
+
+  /** The same runner, keeping each run folder afterwards (for debugging). */
+  public BeamRunner keepingRunFolders() {
+    return new BeamRunner(allocator, engine, workDir, true);
   }
 
   @Override
   public String name() {
-    return "direct";
+    return engine.name();
   }
 
-  /** The nodes this runner cannot lower yet, as design-time diagnostics (empty: it can run). */
+  /** The nodes this runner cannot lower, as design-time diagnostics (empty: it can run). */
   public static List<Diagnostic> unsupported(TypedGraph g) {
     return Lowering.unsupported(g);
   }
@@ -74,63 +206,265 @@ public final class BeamRunner implements Runner {
     List<Diagnostic> problems = unsupported(graph);
     if (!problems.isEmpty()) {
       result.completeExceptionally(new ValidationException(problems));
-      return handle(result, null);
+      return handle(result, new Run(null));
     }
-    String runId = "beam-" + RUNS.incrementAndGet();
-    long t0 = System.nanoTime();
-    long startMillis = System.currentTimeMillis();
-    PipelineResult[] running = new PipelineResult[1];
-    try {
-      Pipeline p =
-          Pipeline.create(
-              PipelineOptionsFactory.fromArgs(
-                      "--runner=DirectRunner",
-                      "--enforceImmutability=" + checks,
-                      "--enforceEncodability=" + checks,
-                      "--targetParallelism=2")
-                  .create());
-      Map<String, NdArray> inputs = readInputs(graph, request);
-      try {
-        Lowering.build(p, graph, inputs, request.options().chunkBytes(), runId);
-      } finally {
-        inputs.values().forEach(NdArray::close);
-      }
-      running[0] = p.run();
-      running[0].waitUntilFinish();
-      Map<String, NdArray> outs = new LinkedHashMap<>();
-      for (Node n : graph.graph().outputNodes()) {
-        String name = (String) graph.params(n.id()).get("name");
-        outs.put(
-            name, assemble(graph, n, org.jetlag.runner.beam.internal.Outputs.take(runId, name)));
-      }
-      long wall = System.nanoTime() - t0;
-      Trace trace =
-          new Trace(
-              new RunInfo(
-                  graph.graph().name(),
-                  RunInfo.hashOf(graph.graph()),
-                  name(),
-                  2,
-                  startMillis,
-                  wall / 1000.0,
-                  Versions.jetlag(),
-                  request.options().chunkBytes()),
-              graph.graph(),
-              List.of(),
-              List.of(),
-              List.of(),
-              0);
-      result.complete(new RunResult(outs, trace, () -> {}));
-    } catch (RuntimeException e) {
-      result.completeExceptionally(
-          e instanceof RunFailure ? e : new RunFailure("Beam run failed: " + e, null, e));
-    } finally {
-      org.jetlag.runner.beam.internal.Outputs.clear(runId);
-    }
-    return handle(result, running[0]);
+    String runId = "jetlag-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
+    Run run = new Run(Thread.currentThread());
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                RunResult r = execute(graph, request, runId, run);
+                if (!result.complete(r)) {
+                  r.close(); // cancelled or timed out meanwhile: nobody will take the outputs
+                }
+              } catch (Throwable e) {
+                result.completeExceptionally(
+                    run.cancelled.get()
+                        ? new CancellationException("run cancelled")
+                        : e instanceof RunFailure || e instanceof ValidationException
+                            ? e
+                            : new RunFailure(
+                                "Beam run on " + name() + " failed: " + message(e), null, e));
+              }
+            },
+            runId);
+    t.setDaemon(true);
+    run.thread = t;
+    t.start();
+    request
+        .options()
+        .timeout()
+        .ifPresent(
+            d ->
+                CompletableFuture.delayedExecutor(
+                        d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(
+                        () -> {
+                          RunFailure late =
+                              new RunFailure(
+                                  "run of graph '"
+                                      + graph.graph().name()
+                                      + "' exceeded its timeout of "
+                                      + d.toMillis()
+                                      + " ms",
+                                  null,
+                                  null);
+                          if (result.completeExceptionally(late)) {
+                            run.cancel();
+                          }
+                        }));
+    return handle(result, run);
   }
 
-  private static RunHandle handle(CompletableFuture<RunResult> r, PipelineResult p) {
+  private static String message(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      if (c instanceof RunFailure) {
+        break;
+      }
+      c = c.getCause();
+    }
+    return c instanceof RunFailure ? c.getMessage() : String.valueOf(c);
+  }
+
+  /** The state shared by the run's thread and cancel. */
+  private static final class Run {
+    final AtomicBoolean cancelled = new AtomicBoolean();
+    final AtomicReference<PipelineResult> pipeline = new AtomicReference<>();
+    volatile Thread thread;
+
+    Run(Thread t) {
+      this.thread = t;
+    }
+
+    void cancel() {
+      cancelled.set(true);
+      PipelineResult p = pipeline.get();
+      if (p != null) {
+        try {
+          p.cancel();
+        } catch (IOException | UnsupportedOperationException | IllegalStateException e) {
+          // finished already, or the engine cannot cancel: the thread is interrupted below
+        }
+      }
+      Thread t = thread;
+      if (t != null && t != Thread.currentThread()) {
+        t.interrupt();
+      }
+    }
+  }
+
+  private RunResult execute(TypedGraph graph, RunRequest request, String runId, Run run)
+      throws IOException {
+    long t0 = System.nanoTime();
+    long startMillis = System.currentTimeMillis();
+    long startMicros = startMillis * 1000;
+    Files.createDirectories(workDir);
+    Exchange ex = Exchange.create(Files.createTempDirectory(workDir, runId + "-"), name());
+    try {
+      Map<String, Lowering.Input> inputs = stageInputs(graph, request, ex);
+      List<org.apache.beam.sdk.metrics.MetricResults> metrics = new ArrayList<>();
+      String[] args = engine.args(runId, Paths.get(ex.dir())).toArray(String[]::new);
+      Lowering.Stages stages =
+          new Lowering.Stages() {
+            @Override
+            public Pipeline create() {
+              return Pipeline.create(PipelineOptionsFactory.fromArgs(args).create());
+            }
+
+            @Override
+            public void run(Pipeline p) {
+              if (run.cancelled.get()) {
+                throw new CancellationException("run cancelled");
+              }
+              PipelineResult r = p.run();
+              run.pipeline.set(r);
+              if (run.cancelled.get()) {
+                run.cancel();
+              }
+              PipelineResult.State state = r.waitUntilFinish();
+              if (run.cancelled.get()) {
+                throw new CancellationException("run cancelled");
+              }
+              if (state != null && state != PipelineResult.State.DONE) {
+                throw new RunFailure("Beam run on " + name() + " ended " + state, null, null);
+              }
+              try {
+                metrics.add(r.metrics());
+              } catch (UnsupportedOperationException e) {
+                // this engine reports no metrics: the spans alone make the trace
+              }
+            }
+          };
+      List<TensorType> outTypes =
+          Lowering.run(
+              stages,
+              !(engine instanceof Engine.Direct),
+              graph,
+              inputs,
+              request.baseDir(),
+              request.options().chunkBytes(),
+              ex);
+      Map<String, NdArray> outs = new LinkedHashMap<>();
+      List<Node> outNodes = graph.graph().outputNodes();
+      try {
+        for (int i = 0; i < outNodes.size(); i++) {
+          Node n = outNodes.get(i);
+          outs.put((String) graph.params(n.id()).get("name"), assemble(ex, i, outTypes.get(i)));
+        }
+      } catch (RuntimeException e) {
+        outs.values().forEach(NdArray::close);
+        throw e;
+      }
+      long wall = System.nanoTime() - t0;
+      RunInfo info =
+          new RunInfo(
+              graph.graph().name(),
+              RunInfo.hashOf(graph.graph()),
+              name(),
+              parallelism(),
+              startMillis,
+              wall / 1000.0,
+              Versions.jetlag(),
+              request.options().chunkBytes());
+      Trace trace =
+          BeamTrace.build(graph, ex, metrics, info, startMicros, request.options().maxSpans());
+      return new RunResult(outs, trace, () -> {});
+    } catch (org.apache.beam.sdk.Pipeline.PipelineExecutionException e) {
+      throw new RunFailure("Beam run on " + name() + " failed: " + message(e), nodeOf(e), e);
+    } finally {
+      if (!keepRunFolder) {
+        ex.delete();
+      }
+    }
+  }
+
+  private static String nodeOf(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof RunFailure && ((RunFailure) c).nodeId().isPresent()) {
+        return ((RunFailure) c).nodeId().get();
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private int parallelism() {
+    if (engine instanceof Engine.Direct) {
+      return ((Engine.Direct) engine).parallelism();
+    }
+    if (engine instanceof Engine.FlinkEmbedded) {
+      return ((Engine.FlinkEmbedded) engine).parallelism();
+    }
+    return ((Engine.FlinkCluster) engine).parallelism();
+  }
+
+  /** Inputs as files the workers read: files as they are, arrays written to the run folder. */
+  private Map<String, Lowering.Input> stageInputs(TypedGraph g, RunRequest req, Exchange ex) {
+    Map<String, Lowering.Input> out = new LinkedHashMap<>();
+    int i = 0;
+    for (Node n : g.graph().inputNodes()) {
+      String name = (String) g.params(n.id()).get("name");
+      Optional<RunRequest.InputSource> s = req.input(name);
+      TensorType declared = g.type(new PortRef(n.id(), Ops.OUT));
+      if (s.isEmpty()) {
+        throw RunFailure.at(
+            n.id(), n.op(), "input '" + name + "': expected " + declared + ", got none", null);
+      }
+      if (s.get() instanceof RunRequest.InputSource.Array) {
+        NdArray a = ((RunRequest.InputSource.Array) s.get()).array();
+        Path f = ex.input(i++);
+        NpyFiles.write(a, f);
+        out.put(name, new Lowering.Input(f.toString(), OpKind.IoFn.READ_NPY, a.type()));
+      } else {
+        Path f = req.baseDir().resolve(((RunRequest.InputSource.File) s.get()).path());
+        OpKind.IoFn fn = readerFor(f);
+        try {
+          TensorType t =
+              fn == OpKind.IoFn.READ_CSV
+                  ? Planner.csvType(f, declared, false, ',')
+                  : Planner.header(fn, f, declared);
+          out.put(name, new Lowering.Input(f.toAbsolutePath().toString(), fn, t));
+        } catch (ArrayFileException e) {
+          throw RunFailure.at(n.id(), n.op(), "input '" + name + "': " + e.getMessage(), e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static OpKind.IoFn readerFor(Path f) {
+    String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".npy")) {
+      return OpKind.IoFn.READ_NPY;
+    }
+    if (name.endsWith(".csv") || name.endsWith(".txt")) {
+      return OpKind.IoFn.READ_CSV;
+    }
+    return OpKind.IoFn.READ_ARROW;
+  }
+
+  private NdArray assemble(Exchange ex, int index, TensorType type) {
+    List<ChunkData> data = ex.readOutput(index);
+    List<Chunk> chunks = new ArrayList<>();
+    try {
+      for (ChunkData d : data) {
+        chunks.add(d.toChunk(allocator));
+      }
+      if (chunks.isEmpty()) {
+        throw new IllegalStateException("output " + index + " produced no chunks");
+      }
+      return NdArray.of(type.dtype(), type.shape(), chunks);
+    } catch (RuntimeException e) {
+      chunks.forEach(Chunk::close);
+      throw e;
+    }
+  }
+
+  private static RunHandle handle(CompletableFuture<RunResult> r, Run run) {
     return new RunHandle() {
       @Override
       public CompletableFuture<RunResult> result() {
@@ -139,63 +473,10 @@ public final class BeamRunner implements Runner {
 
       @Override
       public void cancel() {
-        if (p != null) {
-          try {
-            p.cancel();
-          } catch (java.io.IOException | UnsupportedOperationException e) {
-            // finished already
-          }
-        }
-        r.cancel(false);
+        run.cancel();
+        r.completeExceptionally(new CancellationException("run cancelled"));
       }
     };
-  }
-
-  private Map<String, NdArray> readInputs(TypedGraph g, RunRequest req) {
-    Map<String, NdArray> out = new LinkedHashMap<>();
-    for (Node n : g.graph().inputNodes()) {
-      String name = (String) g.params(n.id()).get("name");
-      Optional<RunRequest.InputSource> s = req.input(name);
-      if (s.isEmpty()) {
-        throw RunFailure.at(n.id(), n.op(), "input '" + name + "': expected data, got none", null);
-      }
-      if (s.get() instanceof RunRequest.InputSource.Array) {
-        NdArray a = ((RunRequest.InputSource.Array) s.get()).array();
-        out.put(name, NdArray.fromDoubles(allocator, a.dtype(), a.shape(), a.toDoubles()));
-      } else {
-        Path f = req.baseDir().resolve(((RunRequest.InputSource.File) s.get()).path());
-        String file = f.getFileName().toString();
-        out.put(
-            name,
-            file.endsWith(".npy")
-                ? NpyFiles.read(f, allocator, 1 << 20)
-                : ArrowFiles.read(f, allocator));
-      }
-    }
-    return out;
-  }
-
-  private NdArray assemble(TypedGraph g, Node out, ConcurrentSkipListMap<Long, ChunkData> chunks) {
-    var type = g.inputType(out.id(), "x");
-    List<Chunk> cs = new ArrayList<>();
-    long rows = 0;
-    for (ChunkData d : chunks.values()) {
-      Chunk c = Chunk.allocate(allocator, d.dtype(), d.shape(), d.rowStart());
-      org.jetlag.kernels.Block b = d.toBlock();
-      if (d.dtype().isFloating()) {
-        c.setDoubles(0, b.doubles(), 0, b.length());
-      } else {
-        c.setLongs(0, b.longs(), 0, b.length());
-      }
-      cs.add(c);
-      rows += d.shape().rank() == 0 ? 1 : d.shape().dim(0);
-    }
-    var shape =
-        type.shape().isKnown() || cs.isEmpty() ? type.shape() : type.shape().withDim(0, rows);
-    if (!cs.isEmpty()) {
-      shape = Lowering.concreteShape(cs, type.shape());
-    }
-    return NdArray.of(type.dtype(), shape, cs);
   }
 
   /** A root allocator for tests and simple uses. */

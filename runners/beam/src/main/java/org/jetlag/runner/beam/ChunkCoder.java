@@ -70,7 +70,7 @@ public final class ChunkCoder extends AtomicCoder<ChunkData> {
     byte[] p = new byte[n];
     d.readFully(p);
     try {
-      return new ChunkData(dtype, dims, rowStart, p);
+      return ChunkData.owned(dtype, dims, rowStart, p);
     } catch (IllegalArgumentException e) {
       throw new CoderException("corrupt chunk: " + e.getMessage());
     }

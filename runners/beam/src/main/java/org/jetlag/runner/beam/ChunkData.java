@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.jetlag.arrow.Chunk;
 import org.jetlag.graph.DType;
 import org.jetlag.graph.Shape;
 import org.jetlag.kernels.Block;
@@ -24,10 +26,22 @@ public final class ChunkData implements Serializable {
   private final byte[] payload;
 
   ChunkData(DType dtype, long[] shape, long rowStart, byte[] payload) {
+    this(dtype, shape.clone(), rowStart, payload.clone(), true);
+  }
+
+  /**
+   * A chunk that takes ownership of {@code shape} and {@code payload} (the coder's fresh arrays).
+   */
+  static ChunkData owned(DType dtype, long[] shape, long rowStart, byte[] payload) {
+    return new ChunkData(dtype, shape, rowStart, payload, true);
+  }
+
+  /** Takes ownership of {@code shape} and {@code payload} (no copies). */
+  private ChunkData(DType dtype, long[] shape, long rowStart, byte[] payload, boolean owned) {
     this.dtype = Objects.requireNonNull(dtype, "dtype");
-    this.shape = shape.clone();
+    this.shape = shape;
     this.rowStart = rowStart;
-    this.payload = payload.clone();
+    this.payload = payload;
     long size = Shape.of(shape).knownSize();
     if (payload.length != size * dtype.byteWidth()) {
       throw new IllegalArgumentException(
@@ -45,33 +59,74 @@ public final class ChunkData implements Serializable {
   public static ChunkData of(Block b, Shape shape, long rowStart) {
     int n = b.length();
     ByteBuffer bb = ByteBuffer.allocate(n * b.dtype().byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) {
-      switch (b.dtype()) {
-        case FLOAT64 -> bb.putDouble(b.getAsDouble(i));
-        case FLOAT32 -> bb.putFloat((float) b.getAsDouble(i));
-        case INT64 -> bb.putLong(b.getAsLong(i));
-        case INT32 -> bb.putInt((int) b.getAsLong(i));
-        case BOOL -> bb.put((byte) (b.getAsLong(i) != 0 ? 1 : 0));
+    switch (b.dtype()) {
+      case FLOAT64 -> bb.asDoubleBuffer().put(b.doubles(), 0, n);
+      case INT64 -> bb.asLongBuffer().put(b.longs(), 0, n);
+      case FLOAT32 -> {
+        for (int i = 0; i < n; i++) {
+          bb.putFloat((float) b.getAsDouble(i));
+        }
+      }
+      case INT32 -> {
+        for (int i = 0; i < n; i++) {
+          bb.putInt((int) b.getAsLong(i));
+        }
+      }
+      case BOOL -> {
+        for (int i = 0; i < n; i++) {
+          bb.put((byte) (b.getAsLong(i) != 0 ? 1 : 0));
+        }
       }
     }
-    return new ChunkData(b.dtype(), shape.toArray(), rowStart, bb.array());
+    return new ChunkData(b.dtype(), shape.toArray(), rowStart, bb.array(), true);
+  }
+
+  /** A copy of an Arrow chunk (its bytes are already in this layout). */
+  public static ChunkData of(Chunk c) {
+    byte[] p = new byte[Math.toIntExact(c.byteSize())];
+    c.buffer().getBytes(0, p);
+    return new ChunkData(c.dtype(), c.shape().toArray(), c.rowStart(), p, true);
+  }
+
+  /** This chunk as an Arrow chunk from {@code alloc}, which the caller then owns. */
+  public Chunk toChunk(BufferAllocator alloc) {
+    Chunk c = Chunk.allocateUninitialized(alloc, dtype, shape(), rowStart);
+    c.buffer().setBytes(0, payload);
+    return c;
   }
 
   /** The chunk's values as a fresh kernel block. */
   public Block toBlock() {
     int n = Math.toIntExact(shape().knownSize());
-    Block b = Block.allocate(dtype, n);
     ByteBuffer bb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) {
-      switch (dtype) {
-        case FLOAT64 -> b.setDouble(i, bb.getDouble());
-        case FLOAT32 -> b.setDouble(i, bb.getFloat());
-        case INT64 -> b.setLong(i, bb.getLong());
-        case INT32 -> b.setLong(i, bb.getInt());
-        case BOOL -> b.setLong(i, bb.get());
+    switch (dtype) {
+      case FLOAT64 -> {
+        double[] d = new double[n];
+        bb.asDoubleBuffer().get(d);
+        return Block.wrap(dtype, d);
+      }
+      case INT64 -> {
+        long[] l = new long[n];
+        bb.asLongBuffer().get(l);
+        return Block.wrap(dtype, l);
+      }
+      default -> {
+        Block b = Block.allocate(dtype, n);
+        for (int i = 0; i < n; i++) {
+          switch (dtype) {
+            case FLOAT32 -> b.setDouble(i, bb.getFloat());
+            case INT32 -> b.setLong(i, bb.getInt());
+            default -> b.setLong(i, bb.get());
+          }
+        }
+        return b;
       }
     }
-    return b;
+  }
+
+  /** Bytes of element data. */
+  public long byteSize() {
+    return payload.length;
   }
 
   /** The element type. */

@@ -1,19 +1,16 @@
 package org.jetlag.runner.beam;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletionException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.jetlag.arrow.Allocators;
 import org.jetlag.arrow.NdArray;
 import org.jetlag.graph.DType;
 import org.jetlag.graph.Shape;
 import org.jetlag.graph.TypedGraph;
-import org.jetlag.graph.ValidationException;
 import org.jetlag.graph.build.GraphBuilder;
 import org.jetlag.graph.build.Tensor;
 import org.jetlag.runner.RunOptions;
@@ -22,7 +19,8 @@ import org.jetlag.runner.RunResult;
 import org.jetlag.runner.local.LocalRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Beam DirectRunner gives the same numbers as the local runner: both split arrays into the same
@@ -50,7 +48,19 @@ class BeamContractTest {
     return v;
   }
 
-  private void sameOnBothRunners(TypedGraph g, Map<String, NdArray> inputs, long chunkBytes) {
+  /** The engines every contract runs on. */
+  static java.util.stream.Stream<String> engines() {
+    return java.util.stream.Stream.of("direct", "flink");
+  }
+
+  private BeamRunner runner(String engine) {
+    return engine.equals("direct")
+        ? BeamRunner.direct(alloc, true)
+        : BeamRunner.flinkEmbedded(alloc);
+  }
+
+  private void sameOnBothRunners(
+      String engine, TypedGraph g, Map<String, NdArray> inputs, long chunkBytes) {
     RunRequest req =
         RunRequest.create().withOptions(RunOptions.defaults().withChunkBytes(chunkBytes));
     for (Map.Entry<String, NdArray> e : inputs.entrySet()) {
@@ -58,7 +68,7 @@ class BeamContractTest {
     }
     try (LocalRunner local = LocalRunner.withThreads(2, Long.MAX_VALUE);
         RunResult a = local.run(g, req);
-        RunResult b = BeamRunner.direct(alloc, true).start(g, req).result().join()) {
+        RunResult b = runner(engine).start(g, req).result().join()) {
       assertThat(b.outputs().keySet()).isEqualTo(a.outputs().keySet());
       for (String name : a.outputs().keySet()) {
         NdArray x = a.output(name);
@@ -69,8 +79,9 @@ class BeamContractTest {
     }
   }
 
-  @Test
-  void elementwiseChainsWithBroadcastingMatchTheLocalRunner() {
+  @ParameterizedTest
+  @MethodSource("engines")
+  void elementwiseChainsWithBroadcastingMatchTheLocalRunner(String engine) {
     GraphBuilder g = GraphBuilder.create("ew");
     Tensor x = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 3));
     Tensor y = g.input("y", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 3));
@@ -83,12 +94,13 @@ class BeamContractTest {
         NdArray ys = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(500, 3), values(2, 1500));
         NdArray rs = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(3), values(3, 3));
         NdArray cs = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(500, 1), values(4, 500))) {
-      sameOnBothRunners(g.check(), Map.of("x", xs, "y", ys, "row", rs, "col", cs), 24 * 17);
+      sameOnBothRunners(engine, g.check(), Map.of("x", xs, "y", ys, "row", rs, "col", cs), 24 * 17);
     }
   }
 
-  @Test
-  void reductionsMatchTheLocalRunnerBitForBit() {
+  @ParameterizedTest
+  @MethodSource("engines")
+  void reductionsMatchTheLocalRunnerBitForBit(String engine) {
     GraphBuilder g = GraphBuilder.create("red");
     Tensor x = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 4));
     g.output("sum", x.sum());
@@ -100,37 +112,14 @@ class BeamContractTest {
     try (NdArray xs =
         NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(1000, 4), values(5, 4000))) {
       for (long chunk : List.of(32L * 7, 4L << 20)) {
-        sameOnBothRunners(g.check(), Map.of("x", xs), chunk);
+        sameOnBothRunners(engine, g.check(), Map.of("x", xs), chunk);
       }
     }
   }
 
-  @Test
-  void anOpNotLoweredYetIsRefusedBeforeTheRunNamingTheNode() {
-    GraphBuilder g = GraphBuilder.create("sorted");
-    Tensor x = g.input("x", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
-    g.output("s", g.op("sort", Map.of(), Map.of("x", x)));
-    TypedGraph t = g.check();
-    assertThat(BeamRunner.unsupported(t))
-        .singleElement()
-        .hasToString(
-            "node 'sort_1' (sort): not supported on Beam yet (this first step lowers inputs,"
-                + " creation, elementwise ops, reductions and matrix products)");
-    try (NdArray xs =
-        NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(3), new double[] {3, 1, 2})) {
-      assertThatThrownBy(
-              () ->
-                  BeamRunner.direct(alloc, true)
-                      .start(t, RunRequest.create().withInput("x", xs))
-                      .result()
-                      .join())
-          .isInstanceOf(CompletionException.class)
-          .hasCauseInstanceOf(ValidationException.class);
-    }
-  }
-
-  @Test
-  void matrixProductsMatchTheLocalRunnerBitForBit() {
+  @ParameterizedTest
+  @MethodSource("engines")
+  void matrixProductsMatchTheLocalRunnerBitForBit(String engine) {
     GraphBuilder g = GraphBuilder.create("products");
     Tensor x = g.input("X", DType.FLOAT64, Shape.of(Shape.UNKNOWN, 5));
     Tensor y = g.input("y", DType.FLOAT64, Shape.of(Shape.UNKNOWN));
@@ -145,7 +134,7 @@ class BeamContractTest {
         NdArray ws = NdArray.fromDoubles(alloc, DType.FLOAT64, Shape.of(5), values(8, 5))) {
       assertThat(BeamRunner.unsupported(g.check())).isEmpty();
       for (long chunk : List.of(40L * 33, 4L << 20)) {
-        sameOnBothRunners(g.check(), Map.of("X", xs, "y", ys, "w", ws), chunk);
+        sameOnBothRunners(engine, g.check(), Map.of("X", xs, "y", ys, "w", ws), chunk);
       }
     }
   }

@@ -34,6 +34,7 @@ import org.jetlag.runner.RunOptions;
 import org.jetlag.runner.RunRequest;
 import org.jetlag.runner.RunResult;
 import org.jetlag.runner.Runner;
+import org.jetlag.runner.beam.BeamRunner;
 import org.jetlag.runner.local.LocalRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,7 +115,8 @@ final class RunCommand
   /** Which runner executes the graph. */
   enum RunnerKind {
     local,
-    direct
+    direct,
+    flink
   }
 
   @Option(
@@ -122,10 +124,30 @@ final class RunCommand
       paramLabel = "RUNNER",
       defaultValue = "local",
       description =
-          "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). 'direct' lowers the"
-              + " graph to Apache Beam and runs it on Beam's DirectRunner (inputs, creation,"
-              + " elementwise ops, reductions and matrix products so far).")
+          "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). 'direct' and"
+              + " 'flink' lower the graph to Apache Beam and run it on Beam's DirectRunner or on"
+              + " Flink (embedded, or the session cluster of --flink-master); see"
+              + " docs/runners.md.")
   RunnerKind runnerKind;
+
+  @Option(
+      names = "--flink-master",
+      paramLabel = "HOST:PORT",
+      defaultValue = "[local]",
+      description =
+          "With --runner flink: the REST address of a Flink 1.19 session cluster (see 'jetlag"
+              + " cluster start'), or [local] for Flink embedded in this process (default:"
+              + " ${DEFAULT-VALUE}).")
+  String flinkMaster;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description =
+          "With --runner direct or flink: where run folders (staged inputs, output chunks, span"
+              + " logs) are made; on a cluster, a folder the TaskManagers can use too (default:"
+              + " <java.io.tmpdir>/jetlag-beam).")
+  Path workDir;
 
   @Option(
       names = {"-t", "--threads"},
@@ -260,7 +282,7 @@ final class RunCommand
     }
 
     // The runner owns the allocator the outputs live in: close the result first, then the runner.
-    try (Engine engine = Engine.of(runnerKind, nThreads, memory);
+    try (Engine engine = Engine.of(runnerKind, nThreads, memory, flinkMaster, workDir);
         RunResult r = runWithCancel(engine.runner, typed, request.withOptions(options), bar)) {
       if (!quiet) {
         for (Map.Entry<String, NdArray> e : r.outputs().entrySet()) {
@@ -313,10 +335,24 @@ final class RunCommand
       this.closer = closer;
     }
 
-    static Engine of(RunnerKind kind, int threads, long memory) {
-      if (kind == RunnerKind.direct) {
+    static Engine of(RunnerKind kind, int threads, long memory, String master, Path workDir) {
+      if (kind != RunnerKind.local) {
         org.apache.arrow.memory.BufferAllocator a = org.jetlag.arrow.Allocators.root(memory);
-        return new Engine(org.jetlag.runner.beam.BeamRunner.direct(a, false), a);
+        BeamRunner.Engine e;
+        if (kind == RunnerKind.direct) {
+          e = new BeamRunner.Engine.Direct(false, threads);
+        } else if ("[local]".equals(master)) {
+          e = new BeamRunner.Engine.FlinkEmbedded(threads);
+        } else {
+          a.close();
+          throw new CliException(
+              ExitCodes.USAGE,
+              "--flink-master "
+                  + master
+                  + ": session clusters are not supported by this build yet; use [local]");
+        }
+        BeamRunner r = BeamRunner.on(a, e);
+        return new Engine(workDir == null ? r : r.withWorkDir(workDir), a);
       }
       LocalRunner local = LocalRunner.withThreads(threads, memory);
       return new Engine(local, local);
