@@ -34,6 +34,11 @@ if [ "$any_alive" -eq 1 ]; then
 fi
 
 t0=$SECONDS
+# munged and mariadbd run as their own users and must reach their folders in RUN_DIR.
+for u in munge mysql; do
+  setpriv --reuid="$u" --regid="$u" --clear-groups test -x "$RUN" 2>/dev/null ||
+    die "the user '$u' cannot reach $RUN (a parent folder lacks o+x, as /root often does); use a run folder under /tmp"
+done
 mkdir -p "$RUN"/{etc,pids,logs,ssh,slurm/state,slurm/spool,munge,mysql}
 rm -f "$RUN/testbed.env" "$RUN/pids/munged.shared"
 user="$(id -un)"

@@ -159,9 +159,9 @@ public final class RemoteJobs {
 
   /** How {@link #follow} polls: first after {@code first}, then less often up to {@code max}. */
   public record Polling(Duration first, Duration max, Duration deadline) {
-    /** 1 s stepping up to 10 s, giving up after a day. */
+    /** 1 s stepping up to 5 s (back to 1 s after each change of state), giving up after a day. */
     public static Polling defaults() {
-      return new Polling(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofDays(1));
+      return new Polling(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofDays(1));
     }
   }
 

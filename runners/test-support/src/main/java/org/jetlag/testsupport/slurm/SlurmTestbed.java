@@ -110,7 +110,7 @@ public final class SlurmTestbed implements BeforeAllCallback, ParameterResolver 
               + install.out
               + install.err);
     }
-    Path runDir = Path.of("target", "slurm-testbed").toAbsolutePath();
+    Path runDir = runDir();
     long t0 = System.nanoTime();
     Result start =
         run(List.of(scripts.resolve("start.sh").toString(), runDir.toString()), Map.of(), 240);
@@ -143,6 +143,30 @@ public final class SlurmTestbed implements BeforeAllCallback, ParameterResolver 
         Path.of(env.get("SSH_HOST_KEY_PUB")),
         Path.of(env.get("SLURM_CONF")),
         secs);
+  }
+
+  /**
+   * The run folder: {@code $JETLAG_TESTBED_DIR}, else {@code <tmp>/jetlag-testbed-<hash of the
+   * working folder>}. Under the temporary folder because munged and mariadbd run as their own users
+   * and could not reach a checkout under {@code /root}; one per checkout, so worktrees do not share
+   * one.
+   */
+  static Path runDir() {
+    String given = System.getenv("JETLAG_TESTBED_DIR");
+    if (given != null && !given.isEmpty()) {
+      return Path.of(given).toAbsolutePath();
+    }
+    String cwd = Path.of("").toAbsolutePath().toString();
+    String hash;
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(cwd.getBytes(StandardCharsets.UTF_8));
+      hash = java.util.HexFormat.of().formatHex(d).substring(0, 10);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "jetlag-testbed-" + hash);
   }
 
   /** The repository root: the nearest folder above the working folder with scripts/testbed. */
