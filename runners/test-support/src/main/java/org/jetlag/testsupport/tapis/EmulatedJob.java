@@ -155,6 +155,10 @@ final class EmulatedJob {
     }
   }
 
+  synchronized String status() {
+    return status;
+  }
+
   synchronized void newStatus(String s, String message) {
     String previous = status;
     status = s;
@@ -342,13 +346,13 @@ final class EmulatedJob {
       String code = sq.ok() && cols.length >= 2 ? cols[1] : "";
       if (!code.isEmpty() && !code.equals("CD")) {
         if (code.equals("PD")) {
-          if (!status.equals("QUEUED")) {
+          if (!status().equals("QUEUED")) {
             newStatus("QUEUED", "Slurm job " + remoteJobId + " is pending.");
           }
         } else if (List.of(
                 "R", "CG", "CF", "S", "ST", "SI", "SO", "RS", "RQ", "RH", "RD", "RF", "SE")
             .contains(code)) {
-          if (!status.equals("RUNNING")) {
+          if (!status().equals("RUNNING")) {
             synchronized (this) {
               remoteStarted = Instant.now().toString();
             }
@@ -367,7 +371,7 @@ final class EmulatedJob {
             if (state.equals("PENDING") || state.equals("RUNNING") || state.equals("REQUEUED")) {
               break;
             }
-            if (!status.equals("RUNNING") && !state.equals("CANCELLED")) {
+            if (!status().equals("RUNNING") && !state.equals("CANCELLED")) {
               newStatus("RUNNING", "Slurm job " + remoteJobId + " ran.");
             }
             return finish(scancelSent, condition(state, f[2]), state + " " + f[2]);

@@ -896,6 +896,11 @@ public final class TapisEmulator implements AutoCloseable {
         j.notifyAll();
       }
     }
+    synchronized (running) {
+      for (Future<?> f : running) {
+        f.cancel(true); // a no-op for workers that already ended
+      }
+    }
     workers.shutdownNow();
     httpThreads.shutdownNow();
     try {
