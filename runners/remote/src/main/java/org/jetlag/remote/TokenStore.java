@@ -73,7 +73,12 @@ public final class TokenStore {
     t.refreshToken().ifPresent(r -> o.put("refreshToken", r));
     try {
       Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
+      if (!Files.isDirectory(dir)) {
+        // A new settings folder is private too (an existing one is left as the user made it).
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
       Path temp;
       try {
         temp =

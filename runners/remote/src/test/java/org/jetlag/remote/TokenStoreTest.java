@@ -26,6 +26,8 @@ class TokenStoreTest {
     s.save(t);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file())))
         .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file().getParent())))
+        .isEqualTo("rwx------");
     assertThat(s.load()).contains(t);
     assertThat(t.toString()).doesNotContain("SECRET-JWT").doesNotContain("R]");
     try (var files = Files.list(tmp.resolve("cfg"))) {

@@ -725,7 +725,7 @@ public final class TapisEmulator implements AutoCloseable {
       throw new HttpError(404, "JOBS_NO_OUTPUT job " + j.uuid + " has no output folder yet");
     }
     String p = Path.of(dir).resolve(rel).normalize().toString();
-    if (!p.startsWith(dir)) {
+    if (!Path.of(p).startsWith(Path.of(dir))) {
       throw new HttpError(400, "JOBS_OUTPUT_PATH path leaves the output folder: " + rel);
     }
     SshHost ssh = ssh(j.system);
