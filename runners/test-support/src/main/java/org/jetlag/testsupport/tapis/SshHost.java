@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -162,10 +161,5 @@ final class SshHost implements AutoCloseable {
       session.close();
     }
     client.stop();
-  }
-
-  /** Reads a whole small file. */
-  static String readString(Path p) throws IOException {
-    return Files.readString(p);
   }
 }

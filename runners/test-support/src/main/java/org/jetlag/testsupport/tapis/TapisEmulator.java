@@ -22,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,11 +78,6 @@ public final class TapisEmulator implements AutoCloseable {
     public Config {
       Objects.requireNonNull(privateKey, "privateKey");
       Objects.requireNonNull(hostPublicKey, "hostPublicKey");
-    }
-
-    /** A copy with another token lifetime. */
-    public Config withTokenTtl(Duration ttl) {
-      return new Config(privateKey, hostPublicKey, ttl, pollFirst, pollMax);
     }
   }
 
@@ -880,10 +874,6 @@ public final class TapisEmulator implements AutoCloseable {
     try (OutputStream os = ex.getResponseBody()) {
       os.write(b);
     }
-  }
-
-  static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
   }
 
   /** Stops the server and the job workers (jobs still in Slurm stay there) and SSH sessions. */

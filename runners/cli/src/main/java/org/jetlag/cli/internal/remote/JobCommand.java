@@ -1,7 +1,6 @@
 package org.jetlag.cli.internal.remote;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -240,9 +239,5 @@ public final class JobCommand implements Callable<Integer> {
 
   private static String shortId(String uuid) {
     return uuid.length() > 8 ? uuid.substring(0, 8) : uuid;
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 }
