@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
       OpsCommand.class,
       TraceCommand.class,
       ReportCommand.class,
+      org.jetlag.cli.internal.remote.RemoteCommand.class,
+      org.jetlag.cli.internal.remote.SubmitCommand.class,
+      org.jetlag.cli.internal.remote.JobsCommand.class,
+      org.jetlag.cli.internal.remote.JobCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = JetLagCommand.EXIT_HEADING,

@@ -1,0 +1,230 @@
+package org.jetlag.cli.internal.remote;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import org.jetlag.cli.ExitCodes;
+import org.jetlag.cli.internal.CliException;
+import org.jetlag.graph.Graph;
+import org.jetlag.graph.JetLagException;
+import org.jetlag.graph.Node;
+import org.jetlag.graph.json.GraphJson;
+import org.jetlag.remote.RemoteJobs;
+import org.jetlag.remote.RunSettings;
+import org.jetlag.remote.Submission;
+import org.jetlag.remote.TapisClient;
+import org.jetlag.remote.TapisJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jetlag submit graph.json --target tapis:SYSTEM}: a remote run through Tapis and Slurm. */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Send a graph and its inputs to a Tapis execution system: the graph runs in the system's"
+          + " batch queue with the JetLag runtime installed there. Prints the job id and returns;"
+          + " with --wait, follows the job to its end.",
+      "Inputs not given with --input are read from <graph folder>/<name>.npy, .arrow or .csv."
+    },
+    footer = {
+      "%nExamples:",
+      "  jetlag submit examples/kmeans/graph.json --target tapis:my-cluster --wait",
+      "  jetlag submit big.json --target tapis:my-cluster --queue normal --nodes 1 --cores 16"
+          + " --minutes 30 -i X=X.npy",
+      "%nSee docs/remote.md."
+    })
+public final class SubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "GRAPH", description = "The graph JSON file.")
+  Path graph;
+
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "TARGET",
+      description = "Where to run: tapis:<systemId>.")
+  String target;
+
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "NAME=FILE",
+      description = "Data for graph input NAME (.npy, .arrow or .csv). Repeatable.")
+  Map<String, Path> inputs = new LinkedHashMap<>();
+
+  @Option(
+      names = "--queue",
+      paramLabel = "Q",
+      description = "The system's logical queue (default: the system's default queue).")
+  String queue;
+
+  @Option(names = "--nodes", paramLabel = "N", description = "Nodes (default: the app's, 1).")
+  Integer nodes;
+
+  @Option(
+      names = "--cores",
+      paramLabel = "C",
+      description = "Cores per node; the graph runs with as many threads (default: the app's, 1).")
+  Integer cores;
+
+  @Option(
+      names = "--minutes",
+      paramLabel = "M",
+      description = "Wall-time limit in minutes (default: the app's, 10).")
+  Integer minutes;
+
+  @Option(
+      names = "--app",
+      paramLabel = "ID",
+      description = "The JetLag app's id (default: jetlag-zip).")
+  String app = "jetlag-zip";
+
+  @Option(
+      names = "--app-version",
+      paramLabel = "V",
+      description = "The app's version (default: this JetLag's version).")
+  String appVersion;
+
+  @Option(
+      names = "--chunk-size",
+      paramLabel = "BYTES",
+      description = "Target bytes per chunk (default: the runner's).")
+  Long chunkBytes;
+
+  @Option(
+      names = "--wait",
+      description =
+          "Follow the job with a live status line until it ends; exit 0 only if it FINISHED.")
+  boolean await;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!target.startsWith("tapis:") || target.length() == "tapis:".length()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--target: expected tapis:<systemId>, got '"
+              + target
+              + "' (flink://host:port is not available yet)");
+    }
+    String system = target.substring("tapis:".length());
+    for (Integer v : new Integer[] {nodes, cores, minutes}) {
+      if (v != null && v < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--nodes, --cores, --minutes: expected at least 1, got " + v);
+      }
+    }
+    Map<String, Path> files = resolveInputs();
+    Submission s =
+        new Submission(
+            graph,
+            files,
+            new RunSettings(
+                chunkBytes == null ? OptionalLong.empty() : OptionalLong.of(chunkBytes),
+                OptionalLong.empty(),
+                Optional.empty()),
+            system,
+            app,
+            appVersion == null ? Remote.version() : appVersion,
+            Optional.ofNullable(queue),
+            nodes == null ? OptionalInt.empty() : OptionalInt.of(nodes),
+            cores == null ? OptionalInt.empty() : OptionalInt.of(cores),
+            minutes == null ? OptionalInt.empty() : OptionalInt.of(minutes),
+            Remote.version());
+    TapisClient c = Remote.client();
+    Instant t0 = Instant.now();
+    TapisJob job;
+    try {
+      Path scratch = Files.createTempDirectory("jetlag-submit-");
+      try {
+        job = RemoteJobs.submit(c, s, scratch);
+      } finally {
+        Files.deleteIfExists(scratch);
+      }
+    } catch (java.io.IOException e) {
+      throw new CliException(ExitCodes.RUN_FAILED, "jetlag submit: no temporary folder: " + e, e);
+    } catch (JetLagException e) {
+      throw Remote.failure(e);
+    }
+    out.println(job.uuid());
+    out.flush();
+    if (!await) {
+      err.println("submitted; follow it with: jetlag job " + job.uuid() + " status");
+      err.flush();
+      return ExitCodes.OK;
+    }
+    return JobCommand.follow(c, job.uuid(), out, err, t0);
+  }
+
+  private Map<String, Path> resolveInputs() {
+    Graph g;
+    try {
+      g = GraphJson.read(graph);
+    } catch (JetLagException e) {
+      throw new CliException(ExitCodes.BAD_GRAPH, Remote.oneLine(e.getMessage()), e);
+    }
+    Path base = graph.toAbsolutePath().normalize().getParent();
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (Node n : g.inputNodes()) {
+      String name = String.valueOf(n.params().getOrDefault("name", n.id()));
+      Path given = inputs.get(name);
+      if (given != null) {
+        files.put(name, given.toAbsolutePath());
+        continue;
+      }
+      Optional<Path> found =
+          List.of(".npy", ".arrow", ".csv").stream()
+              .map(ext -> base.resolve(name + ext))
+              .filter(Files::isRegularFile)
+              .findFirst();
+      files.put(
+          name,
+          found.orElseThrow(
+              () ->
+                  new CliException(
+                      ExitCodes.RUN_FAILED,
+                      graph
+                          + ": input '"
+                          + name
+                          + "': no file (give it with --input "
+                          + name
+                          + "=FILE, or put "
+                          + name
+                          + ".npy beside the graph)")));
+    }
+    for (String given : inputs.keySet()) {
+      if (!files.containsKey(given)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--input "
+                + given
+                + ": the graph has no input named '"
+                + given
+                + "'; its inputs are "
+                + files.keySet());
+      }
+    }
+    return files;
+  }
+
+  static Duration since(Instant t0) {
+    return Duration.between(t0, Clock.systemUTC().instant());
+  }
+}

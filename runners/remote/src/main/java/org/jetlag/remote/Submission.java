@@ -1,0 +1,46 @@
+package org.jetlag.remote;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One graph to run on a Tapis execution system: what, where and with what resources.
+ *
+ * @param graph the graph JSON file
+ * @param inputs the input files by graph input name
+ * @param settings the run settings
+ * @param systemId the Tapis execution system
+ * @param appId the JetLag ZIP app's id
+ * @param appVersion the app's version
+ * @param queue the logical queue, or empty for the system's default
+ * @param nodes nodes, or empty for the app's default
+ * @param cores cores per node, or empty for the app's default
+ * @param minutes the wall-time limit, or empty for the app's default
+ * @param runtimeVersion the JetLag runtime version the bundle needs (this JetLag's version)
+ */
+public record Submission(
+    Path graph,
+    Map<String, Path> inputs,
+    RunSettings settings,
+    String systemId,
+    String appId,
+    String appVersion,
+    Optional<String> queue,
+    OptionalInt nodes,
+    OptionalInt cores,
+    OptionalInt minutes,
+    String runtimeVersion) {
+  /** Validates and copies. */
+  public Submission {
+    Objects.requireNonNull(graph, "graph");
+    inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    Objects.requireNonNull(systemId, "systemId");
+    Objects.requireNonNull(appId, "appId");
+    Objects.requireNonNull(appVersion, "appVersion");
+    Objects.requireNonNull(runtimeVersion, "runtimeVersion");
+  }
+}
