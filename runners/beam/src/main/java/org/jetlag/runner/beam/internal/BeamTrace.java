@@ -67,11 +67,32 @@ public final class BeamTrace {
     Map<String, long[]> io = new LinkedHashMap<>();
     Map<String, String> ops = new LinkedHashMap<>();
     Map<String, Long> perTag = new LinkedHashMap<>();
+    Map<String, Long> containers = new LinkedHashMap<>();
     double wall = info.wallMicros();
     long id = 0;
     for (Logged l : logged) {
       double start = Math.min(wall, Math.max(0, l.start() - startEpochMicros));
       double end = Math.min(wall, Math.max(start, l.end() - startEpochMicros));
+      if (l.fused().isEmpty()) {
+        // a loop iteration driven from the client: a container, its work is in its body's spans
+        containers.merge(l.path(), 1L, Long::sum);
+        ops.putIfAbsent(l.path(), l.op());
+        if (spans.size() < maxSpans) {
+          spans.add(
+              new Span(
+                  ++id,
+                  l.path(),
+                  l.op(),
+                  l.chunk(),
+                  l.worker(),
+                  l.thread(),
+                  start,
+                  end,
+                  0,
+                  List.of()));
+        }
+        continue;
+      }
       perTag.merge(l.path(), 1L, Long::sum);
       double share = (end - start) / l.fused().size();
       for (int i = 0; i < l.fused().size(); i++) {
@@ -109,6 +130,9 @@ public final class BeamTrace {
       dropped += Math.max(0, e.getValue() - perTag.getOrDefault(e.getKey(), 0L));
     }
     List<NodeProfile> profiles = new ArrayList<>();
+    for (Map.Entry<String, Long> e : containers.entrySet()) {
+      shares.putIfAbsent(e.getKey(), new ArrayList<>());
+    }
     for (Map.Entry<String, List<Double>> e : shares.entrySet()) {
       List<Double> d = new ArrayList<>(e.getValue());
       Collections.sort(d);
@@ -116,17 +140,18 @@ public final class BeamTrace {
       for (double x : d) {
         total += Math.round(x * 1000);
       }
-      long[] a = io.get(e.getKey());
+      long[] a = io.getOrDefault(e.getKey(), new long[4]);
+      boolean none = d.isEmpty();
       profiles.add(
           new NodeProfile(
               e.getKey(),
               ops.get(e.getKey()),
-              d.size(),
+              d.size() + containers.getOrDefault(e.getKey(), 0L),
               total,
               total,
-              Math.round(d.get(0) * 1000),
-              Math.round(d.get(d.size() - 1) * 1000),
-              Math.round(d.get(d.size() / 2) * 1000),
+              none ? 0 : Math.round(d.get(0) * 1000),
+              none ? 0 : Math.round(d.get(d.size() - 1) * 1000),
+              none ? 0 : Math.round(d.get(d.size() / 2) * 1000),
               a[0],
               a[1],
               a[2],
@@ -186,7 +211,7 @@ public final class BeamTrace {
                 c[4],
                 Long.parseLong(c[5]),
                 Long.parseLong(c[6]),
-                Arrays.asList(c[7].split(",")),
+                c[7].isEmpty() ? List.of() : Arrays.asList(c[7].split(",")),
                 Long.parseLong(c[8]),
                 Long.parseLong(c[9]),
                 Long.parseLong(c[10]),

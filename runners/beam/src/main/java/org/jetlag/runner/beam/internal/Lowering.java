@@ -782,6 +782,7 @@ public final class Lowering {
         }
         flush();
         for (long i = 0; i < count; i++) {
+          long started = Meter.now();
           String at = base + i + "/";
           Map<String, Value> in = new LinkedHashMap<>();
           savedState.forEach((k, sv) -> in.put(k, load(sv, at + "state/" + k + "/load", tag)));
@@ -791,6 +792,7 @@ public final class Lowering {
             savedState.put(c, save(outs.get(c), at + "state/" + c + "/save", tag));
           }
           flush();
+          Meter.recordIteration(tag, i, started);
         }
         s.values.clear(); // those of earlier pipelines: what is still needed is loaded below
         savedLive.forEach(

@@ -105,6 +105,32 @@ public final class Meter {
     return name.substring(0, 32).trim() + "…" + subtask + " [thread " + t.getId() + "]";
   }
 
+  /**
+   * Records, from the client, one iteration of a loop driven job by job: a container span on the
+   * lane {@code "<loop path> iterations"} (as the local runner records iterations), written at
+   * once.
+   */
+  static void recordIteration(Tag loop, long iteration, long start) {
+    long end = Math.max(start, now());
+    String line =
+        String.join(
+            "\t",
+            loop.path(),
+            loop.op(),
+            Long.toString(iteration),
+            loop.exchange().runner(),
+            loop.path() + " iterations",
+            Long.toString(start),
+            Long.toString(end),
+            "",
+            "0",
+            "0",
+            "0",
+            "0");
+    PENDING.computeIfAbsent(loop.exchange().dir(), k -> new ConcurrentLinkedQueue<>()).add(line);
+    flush(loop.exchange());
+  }
+
   /** The name of this worker process: the runner's name in the client's process. */
   private static String worker(Exchange ex) {
     long pid = ProcessHandle.current().pid();
