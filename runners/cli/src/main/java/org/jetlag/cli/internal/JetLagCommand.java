@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       OpsCommand.class,
       TraceCommand.class,
       ReportCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = JetLagCommand.EXIT_HEADING,
@@ -51,7 +52,8 @@ public final class JetLagCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command: expected one of run, validate, ops, trace, report");
+        spec.commandLine(),
+        "missing command: expected one of run, validate, ops, trace, report, cluster");
   }
 
   /** A configured command line writing to {@code out} and {@code err}. */
