@@ -12,6 +12,7 @@ import org.jetlag.flink.cluster.ClusterStatus;
 import org.jetlag.flink.cluster.FlinkCluster;
 import org.jetlag.flink.cluster.FlinkClusterException;
 import org.jetlag.flink.cluster.FlinkRest;
+import org.jetlag.flink.cluster.JetLagFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,9 +56,6 @@ final class ClusterCommand implements Runnable {
   static final String EXIT_4 =
       "4:the cluster failed to start or stop, is not running, or is unhealthy (status)";
 
-  /** Where the launcher finds the cluster classpath when neither option nor variable says. */
-  static final String FLINK_LIB_IN_HOME = "runners/flink-dist/target/flink-lib";
-
   @Spec CommandSpec spec;
 
   @Override
@@ -94,7 +92,7 @@ final class ClusterCommand implements Runnable {
             + " print its REST address (host:port) for --flink-master.",
         "",
         "The cluster classpath is --flink-lib, else $JETLAG_FLINK_LIB, else "
-            + FLINK_LIB_IN_HOME
+            + JetLagFiles.FLINK_LIB_IN_HOME
             + " in the JetLag folder (built by 'mvn package').",
         ""
       },
@@ -245,20 +243,15 @@ final class ClusterCommand implements Runnable {
       if (flinkLib != null) {
         return flinkLib;
       }
-      String env = System.getenv("JETLAG_FLINK_LIB");
-      if (env != null && !env.isBlank()) {
-        return Path.of(env);
-      }
-      String home = System.getProperty("jetlag.home");
-      if (home != null && !home.isBlank()) {
-        return Path.of(home).resolve(FLINK_LIB_IN_HOME);
-      }
-      throw new CliException(
-          ExitCodes.RUN_FAILED,
-          "jetlag cluster start: cannot tell where the Flink cluster classpath is: give"
-              + " --flink-lib DIR or set JETLAG_FLINK_LIB (bin/jetlag finds "
-              + FLINK_LIB_IN_HOME
-              + " itself)");
+      return JetLagFiles.flinkLib()
+          .orElseThrow(
+              () ->
+                  new CliException(
+                      ExitCodes.RUN_FAILED,
+                      "jetlag cluster start: cannot tell where the Flink cluster classpath is: give"
+                          + " --flink-lib DIR or set JETLAG_FLINK_LIB (bin/jetlag finds "
+                          + JetLagFiles.FLINK_LIB_IN_HOME
+                          + " itself)"));
     }
   }
 

@@ -2,21 +2,28 @@ package org.jetlag.flink.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jetlag.flink.cluster.ClusterInfo.ProcessInfo;
 import org.jetlag.flink.cluster.internal.ConfigFiles;
@@ -256,8 +263,7 @@ public final class FlinkCluster implements AutoCloseable {
       Process p, Path log, String role, Path dir) {
     Path out = log.resolve("bash-java-utils-" + role + ".out");
     try {
-      if (!p.waitFor(
-          BASH_JAVA_UTILS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!p.waitFor(BASH_JAVA_UTILS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new FlinkClusterException(
             "Flink cluster in "
                 + dir
@@ -319,6 +325,38 @@ public final class FlinkCluster implements AutoCloseable {
   public static FlinkCluster start(ClusterSpec spec) {
     long t0 = System.nanoTime();
     Path dir = spec.dir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new FlinkClusterException(
+          "Flink cluster in " + dir + ": cannot create the folder: " + e.getMessage(), e);
+    }
+    // One start at a time per folder: two would both find no running cluster and start two.
+    try (FileChannel channel =
+            FileChannel.open(
+                dir.resolve(".start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = tryLock(channel)) {
+      if (lock == null) {
+        throw new FlinkClusterException(
+            "Flink cluster in " + dir + ": another start is in progress in this folder");
+      }
+      return startLocked(spec, t0);
+    } catch (IOException e) {
+      throw new FlinkClusterException(
+          "Flink cluster in " + dir + ": cannot lock the folder: " + e.getMessage(), e);
+    }
+  }
+
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  private static FlinkCluster startLocked(ClusterSpec spec, long t0) {
+    Path dir = spec.dir();
     Optional<ClusterInfo> existing = read(dir);
     if (existing.isPresent()) {
       List<ProcessInfo> alive =
@@ -340,7 +378,7 @@ public final class FlinkCluster implements AutoCloseable {
     rotateLogs(dir);
     LaunchPlan plan = prepare(spec);
 
-    List<Process> processes = new ArrayList<>();
+    List<Process> processes = new CopyOnWriteArrayList<>();
     List<ProcessInfo> infos = new ArrayList<>();
     Thread cleanup = new Thread(() -> processes.forEach(Process::destroyForcibly), "flink-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -628,7 +666,7 @@ public final class FlinkCluster implements AutoCloseable {
       }
       stopped.add(
           new StopReport.Stopped(
-              p.name(), p.pid(), o.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+              p.name(), p.pid(), o.name().toLowerCase(Locale.ROOT).replace('_', '-')));
     }
     if (!survivors.isEmpty()) {
       throw new FlinkClusterException(
