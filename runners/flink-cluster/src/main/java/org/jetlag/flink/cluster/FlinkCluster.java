@@ -312,7 +312,8 @@ public final class FlinkCluster implements AutoCloseable {
   // start
 
   /**
-   * Starts a cluster as {@code spec} says and waits until every TaskManager has registered.
+   * Starts a cluster as {@code spec} says and waits until every TaskManager has registered and
+   * reported its slots free.
    *
    * <p>Fails fast, naming the process and showing the end of its log, when a process exits during
    * the start; fails after {@link ClusterSpec#startTimeout()} otherwise. On failure every started
@@ -495,10 +496,21 @@ public final class FlinkCluster implements AutoCloseable {
       }
       try {
         FlinkRest.Overview o = rest.overview(plan.restAddress());
-        if (o.taskManagers() >= spec.taskManagers()) {
+        // A TaskManager counts as registered before its slots are reported free: wait for both,
+        // so that the first job finds every slot.
+        int slots = spec.taskManagers() * spec.slotsPerTaskManager();
+        if (o.taskManagers() >= spec.taskManagers() && o.slotsAvailable() >= slots) {
           return;
         }
-        last = o.taskManagers() + " of " + spec.taskManagers() + " TaskManagers registered";
+        last =
+            o.taskManagers()
+                + " of "
+                + spec.taskManagers()
+                + " TaskManagers registered, "
+                + o.slotsAvailable()
+                + " of "
+                + slots
+                + " slots free";
       } catch (FlinkClusterException e) {
         last = e.getMessage();
       }

@@ -121,8 +121,21 @@ class FlinkClusterTest {
     assertThat(jobs.get(0).state()).isEqualTo("FINISHED");
     String details = rest.jobDetails(cluster.restAddress(), jobs.get(0).id());
     assertThat(details).contains("\"vertices\"", "\"write-records\"", "\"duration\"");
+    String unknown = "0123456789abcdef0123456789abcdef";
+    assertThatThrownBy(() -> rest.cancel(cluster.restAddress(), unknown))
+        .isInstanceOf(FlinkClusterException.class)
+        .hasMessageStartingWith(
+            "Flink cluster at "
+                + cluster.restAddress()
+                + ": PATCH /jobs/"
+                + unknown
+                + "?mode=cancel answered 404");
+    assertThatThrownBy(() -> rest.jobDetails(cluster.restAddress(), unknown))
+        .hasMessageContaining("answered 404");
 
+    long s0 = System.nanoTime();
     FlinkCluster.StopReport report = FlinkCluster.stop(dir).orElseThrow();
+    System.out.printf("stop: %d ms%n", (System.nanoTime() - s0) / 1_000_000);
     assertThat(report.processes())
         .extracting(FlinkCluster.StopReport.Stopped::outcome)
         .containsOnly("terminated");
