@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jetlag.cli.ExitCodes;
+import org.jetlag.flink.cluster.ClusterInfo;
 import org.jetlag.flink.cluster.ClusterSpec;
 import org.jetlag.flink.cluster.ClusterStatus;
 import org.jetlag.flink.cluster.FlinkCluster;
@@ -301,7 +302,11 @@ final class ClusterCommand implements Runnable {
       ClusterStatus st = found.get();
       PrintWriter out = spec.commandLine().getOut();
       String health =
-          st.healthy() ? "healthy" : st.overview().isEmpty() ? "NOT REACHABLE" : "UNHEALTHY";
+          st.healthy()
+              ? "healthy"
+              : st.info().state().equals(ClusterInfo.STARTING)
+                  ? "STARTING (or its start failed)"
+                  : st.overview().isEmpty() ? "NOT REACHABLE" : "UNHEALTHY";
       out.println("Flink cluster in " + d + ": " + health);
       out.println("  REST address:  " + st.restAddress());
       out.println("  Flink version: " + st.flinkVersion().orElse("unknown"));

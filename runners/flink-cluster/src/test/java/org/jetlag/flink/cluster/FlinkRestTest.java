@@ -14,7 +14,7 @@ class FlinkRestTest {
   @Test
   void unreachableClusterIsNamed() throws Exception {
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
@@ -30,7 +30,7 @@ class FlinkRestTest {
 
   @Test
   void silentServerTimesOut() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String address = "127.0.0.1:" + s.getLocalPort();
       FlinkRest rest = new FlinkRest(Duration.ofSeconds(1), Duration.ofMillis(300));
       assertThatThrownBy(() -> rest.flinkVersion(address))

@@ -54,30 +54,29 @@ public final class ConfigFiles {
    * SIGTERM), rolled at 100 MB.
    */
   public static String log4j() {
-    return String.join(
-        "\n",
-        "# Written by JetLag. Each process logs to the file in -Dlog.file.",
-        "monitorInterval = 30",
-        "rootLogger.level = INFO",
-        "rootLogger.appenderRef.file.ref = MainAppender",
-        "logger.pekko.name = org.apache.pekko",
-        "logger.pekko.level = INFO",
-        "logger.shaded_zookeeper.name = org.apache.flink.shaded.zookeeper3",
-        "logger.shaded_zookeeper.level = INFO",
-        "logger.netty.name = org.jboss.netty.channel.DefaultChannelPipeline",
-        "logger.netty.level = OFF",
-        "appender.main.name = MainAppender",
-        "appender.main.type = RollingFile",
-        "appender.main.append = true",
-        "appender.main.fileName = ${sys:log.file}",
-        "appender.main.filePattern = ${sys:log.file}.%i",
-        "appender.main.layout.type = PatternLayout",
-        "appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
-        "appender.main.policies.type = Policies",
-        "appender.main.policies.size.type = SizeBasedTriggeringPolicy",
-        "appender.main.policies.size.size = 100MB",
-        "appender.main.strategy.type = DefaultRolloverStrategy",
-        "appender.main.strategy.max = 10",
-        "");
+    return """
+        # Written by JetLag. Each process logs to the file in -Dlog.file.
+        monitorInterval = 30
+        rootLogger.level = INFO
+        rootLogger.appenderRef.file.ref = MainAppender
+        logger.pekko.name = org.apache.pekko
+        logger.pekko.level = INFO
+        logger.shaded_zookeeper.name = org.apache.flink.shaded.zookeeper3
+        logger.shaded_zookeeper.level = INFO
+        logger.netty.name = org.jboss.netty.channel.DefaultChannelPipeline
+        logger.netty.level = OFF
+        appender.main.name = MainAppender
+        appender.main.type = RollingFile
+        appender.main.append = true
+        appender.main.fileName = ${sys:log.file}
+        appender.main.filePattern = ${sys:log.file}.%i
+        appender.main.layout.type = PatternLayout
+        appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+        appender.main.policies.type = Policies
+        appender.main.policies.size.type = SizeBasedTriggeringPolicy
+        appender.main.policies.size.size = 100MB
+        appender.main.strategy.type = DefaultRolloverStrategy
+        appender.main.strategy.max = 10
+        """;
   }
 }
