@@ -56,6 +56,7 @@ public final class FlinkCluster implements AutoCloseable {
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int TAIL_LINES = 25;
+  private static final String PORT_TAKEN = "java.net.BindException";
 
   private final Path dir;
   private final ClusterInfo info;
@@ -376,6 +377,20 @@ public final class FlinkCluster implements AutoCloseable {
       }
       deleteClusterFile(dir);
     }
+    try {
+      return launchAndWait(spec, t0);
+    } catch (FlinkClusterException e) {
+      // Ports are picked free but bound a moment later; another process on a busy machine may
+      // take one in between. Try once more with fresh ports.
+      if (!String.valueOf(e.getMessage()).contains(PORT_TAKEN)) {
+        throw e;
+      }
+      return launchAndWait(spec, t0);
+    }
+  }
+
+  private static FlinkCluster launchAndWait(ClusterSpec spec, long t0) {
+    Path dir = spec.dir();
     rotateLogs(dir);
     LaunchPlan plan = prepare(spec);
 
@@ -431,6 +446,8 @@ public final class FlinkCluster implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         deleteClusterFile(dir);
+        // The 22 MB rpc jars of the failed processes; the logs stay for the error message.
+        deleteQuietly(dir.resolve("tmp"));
       }
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -688,11 +705,7 @@ public final class FlinkCluster implements AutoCloseable {
               + String.join(", ", survivors));
     }
     deleteClusterFile(dir);
-    try {
-      deleteRecursively(dir.resolve("tmp"));
-    } catch (IOException e) {
-      // Leftover temporary files are harmless; the next start reuses the folder.
-    }
+    deleteQuietly(dir.resolve("tmp"));
     return Optional.of(new StopReport(info.restAddress(), stopped));
   }
 
@@ -711,6 +724,15 @@ public final class FlinkCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new FlinkClusterException(
           "Flink cluster in " + dir + ": cannot remove " + CLUSTER_FILE + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a folder of temporary files; what cannot be deleted is harmless and stays. */
+  private static void deleteQuietly(Path root) {
+    try {
+      deleteRecursively(root);
+    } catch (IOException e) {
+      // The next start reuses the folder.
     }
   }
 

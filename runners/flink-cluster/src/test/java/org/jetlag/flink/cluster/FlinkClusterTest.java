@@ -196,6 +196,38 @@ class FlinkClusterTest {
   }
 
   @Test
+  @Timeout(90)
+  void processDyingDuringStartFailsFastWithItsLog(TestInfo test) throws Exception {
+    Path dir = clusterDir(test);
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      // The REST port is taken: the JobManager exits; start retries once, then reports it.
+      ClusterSpec spec = spec(dir, 1).withConfig("rest.port", Integer.toString(port));
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> FlinkCluster.start(spec))
+          .isInstanceOf(FlinkClusterException.class)
+          .hasMessageContaining("Flink cluster in " + dir + ": jobmanager (pid ")
+          .hasMessageContaining("exited with status")
+          .hasMessageContaining("--- last lines of " + dir.resolve("log/jobmanager.log"))
+          .hasMessageContaining("java.net.BindException");
+      System.out.printf(
+          "start with a taken REST port failed after %d ms%n",
+          (System.nanoTime() - t0) / 1_000_000);
+    }
+    assertThat(dir.resolve("cluster.json")).doesNotExist();
+    assertThat(dir.resolve("log.previous/jobmanager.log")).as("the first attempt's log").exists();
+    assertThat(dir.resolve("tmp")).as("no rpc jars left behind").doesNotExist();
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(dir.toString()))
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+                .toList())
+        .as("no process runs from " + dir)
+        .isEmpty();
+  }
+
+  @Test
   @Timeout(60)
   void prepareGivesCommandLinesForOtherNodes(TestInfo test) throws Exception {
     Path dir = clusterDir(test);
