@@ -33,7 +33,9 @@ class ClusterCommandTest {
               "--slots",
               "2",
               "--jm-memory",
-              "768MiB");
+              "768MiB",
+              "--config",
+              "taskmanager.memory.task.off-heap.size=64m");
       assertThat(start.code()).as(start.toString()).isZero();
       assertThat(start.out())
           .contains("Flink session cluster ready in", "1 TaskManager, 2 slots in all")
@@ -41,6 +43,9 @@ class ClusterCommandTest {
           .containsPattern(
               "jetlag run graph.json --runner flink --flink-master 127\\.0\\.0\\.1:\\d+")
           .contains("jetlag cluster stop --dir " + dir);
+
+      assertThat(Files.readString(dir.resolve("conf/flink-conf.yaml")))
+          .contains("taskmanager.memory.task.off-heap.size: 64m");
 
       CliRun again =
           CliRun.of(
@@ -112,6 +117,18 @@ class ClusterCommandTest {
     assertThat(small.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(small.err())
         .contains("--memory: Flink needs at least 512MiB per process, got 100MiB");
+    CliRun badKey =
+        CliRun.of(
+            "cluster",
+            "start",
+            "--dir",
+            tmp.toString(),
+            "--flink-lib",
+            tmp.toString(),
+            "--config",
+            "a b=1");
+    assertThat(badKey.code()).as(badKey.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badKey.err()).contains("config key: expected a Flink option name, got 'a b'");
     CliRun missing = CliRun.of("cluster");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).contains("expected one of start, status, stop");

@@ -3,7 +3,9 @@ package org.jetlag.cli.internal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jetlag.cli.ExitCodes;
@@ -153,6 +155,15 @@ final class ClusterCommand implements Runnable {
     Duration timeout;
 
     @Option(
+        names = "--config",
+        paramLabel = "KEY=VALUE",
+        description =
+            "An extra flink-conf.yaml entry, such as"
+                + " taskmanager.memory.task.off-heap.size=2g (room for Arrow buffers);"
+                + " overrides JetLag's choice for KEY. Repeatable.")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(
         names = {"-q", "--quiet"},
         description = "Print only the REST address (host:port).")
     boolean quiet;
@@ -190,6 +201,9 @@ final class ClusterCommand implements Runnable {
         }
         if (timeout != null) {
           s = s.withStartTimeout(timeout);
+        }
+        for (Map.Entry<String, String> e : config.entrySet()) {
+          s = s.withConfig(e.getKey(), e.getValue());
         }
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
