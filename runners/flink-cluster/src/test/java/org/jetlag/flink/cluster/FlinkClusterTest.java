@@ -21,6 +21,11 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.ToString;
 import org.apache.beam.sdk.values.PCollection;
+import org.jetlag.graph.DType;
+import org.jetlag.graph.Shape;
+import org.jetlag.kernels.Block;
+import org.jetlag.runner.beam.ChunkCoder;
+import org.jetlag.runner.beam.ChunkData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -113,6 +118,8 @@ class FlinkClusterTest {
         .isEqualTo("5050");
     assertThat(Files.readString(out.resolve("count.txt"), StandardCharsets.UTF_8).strip())
         .isEqualTo("100");
+    assertThat(Files.readString(out.resolve("chunks.txt"), StandardCharsets.UTF_8).strip())
+        .isEqualTo("3");
     System.out.printf("RSS of JM+TM after the job: %d MiB%n", rssMiB(info));
 
     FlinkRest rest = new FlinkRest();
@@ -259,6 +266,18 @@ class FlinkClusterTest {
         .apply("sum", Sum.integersGlobally())
         .apply("sum/text", ToString.elements())
         .apply("sum/write", TextIO.write().to(out.resolve("sum.txt").toString()).withoutSharding());
+    // Chunks in JetLag's own coder: the TaskManager decodes them with classes of the job jar.
+    List<ChunkData> chunks =
+        IntStream.range(0, 3)
+            .mapToObj(
+                i -> ChunkData.of(Block.ofDoubles(DType.FLOAT64, i, i + 0.5), Shape.of(2), 2L * i))
+            .toList();
+    p.apply("chunks", Create.of(chunks).withCoder(ChunkCoder.of()))
+        .apply("chunks/count", Count.globally())
+        .apply("chunks/text", ToString.elements())
+        .apply(
+            "chunks/write",
+            TextIO.write().to(out.resolve("chunks.txt").toString()).withoutSharding());
     numbers
         .apply("count", Count.globally())
         .apply("count/text", ToString.elements())
