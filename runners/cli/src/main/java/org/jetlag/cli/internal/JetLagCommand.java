@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       org.jetlag.cli.internal.remote.SubmitCommand.class,
       org.jetlag.cli.internal.remote.JobsCommand.class,
       org.jetlag.cli.internal.remote.JobCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = JetLagCommand.EXIT_HEADING,
@@ -55,7 +56,8 @@ public final class JetLagCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command: expected one of run, validate, ops, trace, report");
+        spec.commandLine(),
+        "missing command: expected one of run, validate, ops, trace, report, cluster");
   }
 
   /** A configured command line writing to {@code out} and {@code err}. */
