@@ -23,7 +23,7 @@ public record TimingOverlay(Map<String, NodeTiming> nodes, long busyNanos, doubl
    * @param op its op
    * @param millis its time in milliseconds (inclusive of a loop's or composite's body)
    * @param share its fraction of the busy time, 0 to 1
-   * @param heat its share relative to the most expensive node, 0 to 1
+   * @param heat its share relative to the most expensive node of the same graph or body, 0 to 1
    * @param calls the tasks it ran
    */
   public record NodeTiming(
@@ -47,31 +47,46 @@ public record TimingOverlay(Map<String, NodeTiming> nodes, long busyNanos, doubl
     nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
   }
 
-  /** The overlay of a trace. */
+  /**
+   * The overlay of a trace. A loop's or composite's time includes its body's nodes (their self
+   * times, so nothing counts twice); the heat compares a node with the others of the same graph or
+   * body, since those are drawn together.
+   */
   public static TimingOverlay of(Trace t) {
     long busy = 0;
+    Map<String, Long> inclusive = new LinkedHashMap<>();
+    Map<String, NodeProfile> byKey = new LinkedHashMap<>();
     for (NodeProfile p : t.nodes()) {
       busy += p.selfNanos();
+      byKey.put(p.nodeId(), p);
+      inclusive.merge(p.nodeId(), p.selfNanos(), Long::sum);
+      // add the node's self time to every enclosing loop or composite
+      String k = p.nodeId();
+      for (int i = k.lastIndexOf('/'); i > 0; i = k.lastIndexOf('/', i - 1)) {
+        inclusive.merge(k.substring(0, i), p.selfNanos(), Long::sum);
+      }
     }
     double denom = Math.max(1, busy);
-    double maxShare = 0;
-    for (NodeProfile p : t.nodes()) {
-      maxShare = Math.max(maxShare, p.totalNanos() / denom);
+    Map<String, Double> maxShareInScope = new LinkedHashMap<>();
+    for (String k : byKey.keySet()) {
+      maxShareInScope.merge(scopeOf(k), inclusive.get(k) / denom, Math::max);
     }
     Map<String, NodeTiming> m = new LinkedHashMap<>();
-    for (NodeProfile p : t.nodes()) {
-      double share = Math.min(1, p.totalNanos() / denom);
+    for (NodeProfile p : byKey.values()) {
+      String k = p.nodeId();
+      double share = Math.min(1, inclusive.get(k) / denom);
+      double max = maxShareInScope.get(scopeOf(k));
       m.put(
-          p.nodeId(),
+          k,
           new NodeTiming(
-              p.nodeId(),
-              p.op(),
-              p.totalNanos() / 1e6,
-              share,
-              maxShare == 0 ? 0 : share / Math.min(1, maxShare),
-              p.calls()));
+              k, p.op(), inclusive.get(k) / 1e6, share, max <= 0 ? 0 : share / max, p.calls()));
     }
     return new TimingOverlay(m, busy, t.info().wallMicros() / 1000.0);
+  }
+
+  private static String scopeOf(String key) {
+    int i = key.lastIndexOf('/');
+    return i < 0 ? "" : key.substring(0, i);
   }
 
   /** The timing of a node by trace key. */

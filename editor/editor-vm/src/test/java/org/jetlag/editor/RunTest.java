@@ -56,6 +56,16 @@ class RunTest {
     assertThat(o.node("lloyd/d2")).isPresent();
     assertThat(o.nodes().values()).allMatch(t -> t.share() >= 0 && t.share() <= 1);
     assertThat(o.nodes().values()).anyMatch(t -> t.heat() == 1.0);
+    // the loop's time includes its body: the heaviest node of the top graph, hot
+    double body =
+        o.nodes().values().stream()
+            .filter(t -> t.key().startsWith("lloyd/"))
+            .mapToDouble(TimingOverlay.NodeTiming::millis)
+            .sum();
+    assertThat(o.node("lloyd").orElseThrow().millis()).isGreaterThanOrEqualTo(body - 1e-9);
+    assertThat(o.node("lloyd").orElseThrow().heat()).isEqualTo(1.0);
+    assertThat(o.nodes().values().stream().filter(t -> t.key().startsWith("lloyd/")))
+        .anyMatch(t -> t.heat() == 1.0);
     Timeline t = vm.timelineProperty().get().orElseThrow();
     assertThat(t.barCount()).isPositive();
     assertThat(t.lanes()).allMatch(l -> l.name().startsWith("local / "));

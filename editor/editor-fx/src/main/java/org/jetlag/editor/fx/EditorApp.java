@@ -43,7 +43,9 @@ public final class EditorApp extends Application {
                 new ElkLayouter(),
                 stateDir()));
     MainWindow w = new MainWindow(vm);
-    Scene scene = new Scene(w.root(), 1400, 900);
+    javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+    Scene scene =
+        new Scene(w.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
     stage.setScene(scene);
     stage.titleProperty().bind(vm.titleProperty());
     stage.setOnCloseRequest(

@@ -77,7 +77,7 @@ public final class TimelineView extends Pane {
     return Math.max(1e-9, (getWidth() - LEFT - 10) / Math.max(1, t.endMicros()));
   }
 
-  /** The canvas point of a bar's middle (for tests). */
+  /** The screen point of a bar's middle (for tests). */
   Optional<javafx.geometry.Point2D> barCenter(String key) {
     Optional<Timeline> t = vm.timelineProperty().get();
     if (t.isEmpty()) {
@@ -88,7 +88,7 @@ public final class TimelineView extends Pane {
       for (Timeline.Bar b : t.get().lanes().get(i).bars()) {
         if (b.key().equals(key)) {
           return Optional.of(
-              canvas.localToScene(
+              canvas.localToScreen(
                   LEFT + (b.start() + b.end()) / 2 * s, TOP + i * LANE_H + LANE_H / 2));
         }
       }
