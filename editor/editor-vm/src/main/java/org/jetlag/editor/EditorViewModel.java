@@ -334,13 +334,14 @@ public final class EditorViewModel {
 
   private void show(Document d) {
     Document before = document.get();
-    document.set(d);
     boolean graphChanged = !before.root().equals(d.root());
-    if (graphChanged || diagnostics.isEmpty()) {
-      revalidate(d);
-    }
+    // port types first: views redraw when the document changes and read them
     if (graphChanged || !before.scope().equals(d.scope())) {
       portTypes.set(PortTypes.of(d.current()));
+    }
+    document.set(d);
+    if (graphChanged || diagnostics.isEmpty()) {
+      revalidate(d);
     }
     dirty.set(!d.root().equals(saved));
     canUndo.set(history.canUndo());

@@ -145,7 +145,6 @@ public final class GraphCanvas extends Region {
         });
 
     vm.documentProperty().addListener((o, a, b) -> refresh());
-    vm.portTypesProperty().addListener((o, a, b) -> refresh());
     vm.statuses()
         .addListener(
             (javafx.collections.MapChangeListener<String, NodeStatus>)
@@ -165,6 +164,13 @@ public final class GraphCanvas extends Region {
   }
 
   private boolean statesPending;
+
+  private void statesLater() {
+    if (!statesPending) {
+      statesPending = true;
+      javafx.application.Platform.runLater(this::updateStates);
+    }
+  }
 
   @Override
   protected void layoutChildren() {

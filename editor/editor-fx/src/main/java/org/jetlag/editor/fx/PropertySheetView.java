@@ -45,7 +45,7 @@ public final class PropertySheetView extends VBox {
     // Fields are rebuilt only when another node is shown, so typing keeps the focus.
     vm.fields().addListener((ListChangeListener<ParamField>) c -> rebuildFields());
     vm.nodeProperty().addListener((o, a, b) -> refreshInfo());
-    editor.portTypesProperty().addListener((o, a, b) -> refreshInfo());
+    editor.documentProperty().addListener((o, a, b) -> refreshInfo());
     rebuildFields();
     refreshInfo();
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jetlag.editor.UiScheduler;
@@ -13,16 +14,14 @@ import org.jetlag.runner.RunListener;
 /**
  * Collects run events on worker threads and hands them to the UI in batches: however fast events
  * arrive, at most one hand-over is pending on the UI thread at a time, so the UI applies them at
- * most once per frame and is never flooded.
+ * most once per frame and is never flooded. Workers never block: they append to a lock-free queue,
+ * and the UI thread folds the queue into the latest state of each node.
  */
 public final class RunEvents implements RunListener {
   private final UiScheduler ui;
   private final Consumer<Batch> apply;
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final Object lock = new Object();
-  private Map<String, RunEvent> latest = new LinkedHashMap<>();
-  private RunEvent.Progress progress;
-  private long count;
+  private final ConcurrentLinkedQueue<RunEvent> queue = new ConcurrentLinkedQueue<>();
 
   /**
    * What arrived since the last hand-over.
@@ -41,20 +40,7 @@ public final class RunEvents implements RunListener {
 
   @Override
   public void onEvent(RunEvent event) {
-    synchronized (lock) {
-      count++;
-      if (event instanceof RunEvent.Progress) {
-        progress = (RunEvent.Progress) event;
-      } else {
-        String id = nodeOf(event);
-        RunEvent before = latest.get(id);
-        // a failure is never hidden by a later event of the same node
-        if (!(before instanceof RunEvent.NodeFailed)) {
-          latest.remove(id);
-          latest.put(id, event);
-        }
-      }
-    }
+    queue.add(event);
     if (scheduled.compareAndSet(false, true)) {
       ui.execute(this::drain);
     }
@@ -63,17 +49,25 @@ public final class RunEvents implements RunListener {
   /** Hands everything pending to the UI now (also called at the end of a run). */
   public void drain() {
     scheduled.set(false);
-    Batch b;
-    synchronized (lock) {
-      if (latest.isEmpty() && progress == null) {
-        return;
+    Map<String, RunEvent> latest = new LinkedHashMap<>();
+    RunEvent.Progress progress = null;
+    long count = 0;
+    for (RunEvent e = queue.poll(); e != null; e = queue.poll()) {
+      count++;
+      if (e instanceof RunEvent.Progress p) {
+        progress = p;
+      } else {
+        String id = nodeOf(e);
+        // a failure is never hidden by a later event of the same node
+        if (!(latest.get(id) instanceof RunEvent.NodeFailed)) {
+          latest.remove(id);
+          latest.put(id, e);
+        }
       }
-      b = new Batch(new ArrayList<>(latest.values()), progress, count);
-      latest = new LinkedHashMap<>();
-      progress = null;
-      count = 0;
     }
-    apply.accept(b);
+    if (count > 0) {
+      apply.accept(new Batch(new ArrayList<>(latest.values()), progress, count));
+    }
   }
 
   private static String nodeOf(RunEvent e) {

@@ -34,7 +34,10 @@ public final class ElkLayouter implements Layouter {
     ElkNode root = ElkGraphUtil.createGraph();
     root.setProperty(CoreOptions.ALGORITHM, LayeredOptions.ALGORITHM_ID);
     root.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
-    root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.SPLINES);
+    // The canvas draws its own curves: ELK's routing is not used, so take the cheapest, and fewer
+    // crossing-minimisation sweeps (thoroughness 7 by default) for big graphs.
+    root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.POLYLINE);
+    root.setProperty(LayeredOptions.THOROUGHNESS, g.nodes().size() > 100 ? 1 : 7);
     root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 60.0);
     root.setProperty(CoreOptions.SPACING_NODE_NODE, 30.0);
     Map<String, ElkNode> byId = new LinkedHashMap<>();
