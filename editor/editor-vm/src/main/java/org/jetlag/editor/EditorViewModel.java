@@ -717,13 +717,14 @@ public final class EditorViewModel {
     }
   }
 
-  /** Called when the window closes cleanly: drops the recovery copy if nothing is unsaved. */
+  /**
+   * Called when the window closes after {@link #confirmDiscard()} agreed: stops a run and drops the
+   * recovery copy (the user chose to lose unsaved changes, or there were none).
+   */
   public void closed() {
     handle.ifPresent(RunHandle::cancel);
-    if (!dirty.get()) {
-      pendingRecovery.set(Optional.empty());
-      clearRecovery();
-    }
+    pendingRecovery.set(Optional.empty());
+    clearRecovery();
   }
 
   private void scheduleRecovery(Graph g) {

@@ -94,6 +94,17 @@ class EditorViewModelTest {
   }
 
   @Test
+  void closingAfterTheUserAgreedDropsTheRecoveryCopy() {
+    Path state = tmp.resolve("state");
+    EditorViewModel vm = Fixtures.viewModel(dialogs, () -> null, Runnable::run, state);
+    vm.apply(Document.of(TestGraphs.chain(7)));
+    assertThat(vm.confirmDiscard()).isTrue();
+    assertThat(dialogs.questions).hasSize(1);
+    vm.closed();
+    assertThat(state.resolve("recovery.json")).doesNotExist();
+  }
+
+  @Test
   void theRecoveryOfferCanBeDeclined() {
     Path state = tmp.resolve("state");
     Fixtures.viewModel(dialogs, () -> null, Runnable::run, state)

@@ -76,6 +76,19 @@ public final class MainWindow {
     main.setCenter(centre);
     main.setBottom(statusBar());
     root.getChildren().addAll(main, dragLayer);
+    // a newly opened graph or body is shown whole
+    vm.fileProperty().addListener((o, a, b) -> fitLater());
+    vm.documentProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (!a.scope().equals(b.scope())) {
+                fitLater();
+              }
+            });
+  }
+
+  private void fitLater() {
+    javafx.application.Platform.runLater(canvas::fit);
   }
 
   /** The root node to put in a scene. */
