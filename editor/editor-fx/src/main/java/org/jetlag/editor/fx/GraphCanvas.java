@@ -10,7 +10,9 @@ import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
 import javafx.scene.Group;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -66,6 +68,7 @@ public final class GraphCanvas extends Region {
   private final Map<String, Object> signatures = new HashMap<>();
   private final Map<CubicCurve, Edge> edges = new LinkedHashMap<>();
   private Optional<Edge> selectedEdge = Optional.empty();
+  private final NodeView.Hover hover;
 
   // gesture state
   private Point2D pressScene;
@@ -77,6 +80,7 @@ public final class GraphCanvas extends Region {
 
   GraphCanvas(EditorViewModel vm) {
     this.vm = vm;
+    this.hover = new NodeView.Hover(this::inputTypeText, this::problemText);
     setId("graph-canvas");
     setFocusTraversable(true);
     setBackground(new Background(new BackgroundFill(Color.web("#f5f7f8"), null, null)));
@@ -196,7 +200,7 @@ public final class GraphCanvas extends Region {
       Object sig = signature(n, pt);
       NodeView v = views.get(n.id());
       if (v == null || !sig.equals(signatures.get(n.id()))) {
-        v = new NodeView(n, pt);
+        v = new NodeView(n, pt, hover);
         wire(v);
         signatures.put(n.id(), sig);
       }
@@ -244,14 +248,29 @@ public final class GraphCanvas extends Region {
       boolean sel = selectedEdge.map(e::equals).orElse(false);
       c.setStroke(sel ? Color.web("#1565c0") : Color.web("#78909c"));
       c.setStrokeWidth(sel ? 3 : 2);
-      c.setOnMouseClicked(
+      c.setMouseTransparent(true);
+      // an invisible wide curve under the drawn one makes the edge easy to click
+      CubicCurve hit = curve(p.get(), q.get());
+      hit.setStroke(Color.TRANSPARENT);
+      hit.setStrokeWidth(10);
+      hit.setId(
+          "edge-"
+              + e.from().node()
+              + "-"
+              + e.from().port()
+              + "-"
+              + e.to().node()
+              + "-"
+              + e.to().port());
+      curves.add(hit);
+      hit.setOnMouseClicked(
           ev -> {
             selectedEdge = Optional.of(e);
             requestFocus();
             redrawEdges();
             ev.consume();
           });
-      c.setOnMousePressed(MouseEvent::consume);
+      hit.setOnMousePressed(MouseEvent::consume);
       edges.put(c, e);
       curves.add(c);
     }
@@ -331,9 +350,53 @@ public final class GraphCanvas extends Region {
     requestLayout();
   }
 
+  private String inputTypeText(PortRef port) {
+    return vm.document().current().edgesInto(port.node()).stream()
+        .filter(e -> e.to().equals(port))
+        .findFirst()
+        .map(
+            e ->
+                vm.portTypesProperty().get().output(e.from()).map(Object::toString).orElse("?")
+                    + " from "
+                    + e.from())
+        .orElse("not connected");
+  }
+
+  private String problemText(String id) {
+    String key = vm.document().traceKey(id);
+    StringBuilder sb = new StringBuilder();
+    Optional.ofNullable(vm.failures().get(key)).ifPresent(f -> sb.append("run failed: ").append(f));
+    vm.diagnostics().stream()
+        .filter(d -> d.nodeId().map(n -> n.equals(key) || n.startsWith(key + "/")).orElse(false))
+        .forEach(d -> sb.append(sb.length() > 0 ? "\n" : "").append(d));
+    return sb.toString();
+  }
+
+  private ContextMenu menuFor(NodeView v) {
+    String id = v.node().id();
+    MenuItem open = new MenuItem("Open body");
+    open.setDisable(v.node().body().isEmpty());
+    open.setOnAction(e -> vm.openBody(id));
+    MenuItem dup = new MenuItem("Duplicate");
+    dup.setOnAction(e -> vm.duplicate());
+    MenuItem group = new MenuItem("Group into composite");
+    group.setOnAction(e -> vm.group());
+    MenuItem delete = new MenuItem("Delete");
+    delete.setOnAction(e -> vm.deleteSelection());
+    return new ContextMenu(open, dup, group, delete);
+  }
+
   // ------------------------------------------------------------------ node gestures
 
   private void wire(NodeView v) {
+    v.setOnContextMenuRequested(
+        e -> {
+          if (!vm.document().isSelected(v.node().id())) {
+            vm.select(List.of(v.node().id()));
+          }
+          menuFor(v).show(v, e.getScreenX(), e.getScreenY());
+          e.consume();
+        });
     v.setOnMousePressed(
         e -> {
           requestFocus();

@@ -57,7 +57,17 @@ public final class NodeView extends Region {
     }
   }
 
-  NodeView(Node node, PortTypes types) {
+  /**
+   * What hovering shows that depends on the rest of the graph, asked for at hover time.
+   *
+   * @param inputType the type arriving at an input port, or a note that none does
+   * @param problems the problems and run failure of a node, one per line
+   */
+  record Hover(
+      java.util.function.Function<PortRef, String> inputType,
+      java.util.function.Function<String, String> problems) {}
+
+  NodeView(Node node, PortTypes types, Hover hover) {
     this.node = node;
     setId("node-" + node.id());
     getStyleClass().add("node-view");
@@ -111,7 +121,7 @@ public final class NodeView extends Region {
       inputs.add(p);
       getChildren().addAll(l, p);
       String in = ins.get(i);
-      lazyTooltip(p, () -> in + ": " + inputDoc(spec, in));
+      lazyTooltip(p, () -> in + ": " + hover.inputType().apply(ref) + "\n" + inputDoc(spec, in));
     }
     for (int i = 0; i < outs.size(); i++) {
       PortRef ref = new PortRef(node.id(), outs.get(i));
@@ -135,6 +145,12 @@ public final class NodeView extends Region {
     timing.setVisible(false);
     timing.relocate(0, h + 2);
     problem.setId("problem-" + node.id());
+    problem.setOnMouseEntered(
+        e -> {
+          Tooltip t = new Tooltip(hover.problems().apply(node.id()));
+          t.setShowDelay(javafx.util.Duration.millis(100));
+          Tooltip.install(problem, t);
+        });
     problem.setTextFill(Color.WHITE);
     problem.setFont(Font.font("System", FontWeight.BOLD, 11));
     problem.setStyle("-fx-background-color: #e53935; -fx-background-radius: 8; -fx-padding: 0 5;");
@@ -225,9 +241,6 @@ public final class NodeView extends Region {
     box.setStrokeWidth(selected ? 3 : status == NodeStatus.IDLE ? 1.5 : 2.5);
     box.getStrokeDashArray().setAll(status == NodeStatus.QUEUED ? List.of(5.0, 4.0) : List.of());
     problem.setVisible(hasProblem || failure.isPresent());
-    if (failure.isPresent()) {
-      Tooltip.install(problem, new Tooltip(failure.get()));
-    }
     if (time.isPresent()) {
       TimingOverlay.NodeTiming t = time.get();
       Color heat = Colors.heat(t.heat());

@@ -15,6 +15,7 @@ import javafx.stage.Stage;
 import org.jetlag.editor.EditorViewModel;
 import org.jetlag.editor.RunnerChoice;
 import org.jetlag.editor.fx.internal.ElkLayouter;
+import org.jetlag.graph.Edge;
 import org.jetlag.runner.local.LocalRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -114,6 +115,15 @@ class ExampleUiTest {
     robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(vm.document().current().node("d2")).isPresent();
+    // click an edge, Delete removes it; undo puts it back
+    robot.clickOn("#edge-sq-out-d2-x");
+    robot.press(KeyCode.DELETE).release(KeyCode.DELETE);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.document().current().edges()).doesNotContain(Edge.of("sq:out", "d2:x"));
+    assertThat(vm.problemKeys()).contains("lloyd/d2", "lloyd");
+    robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(vm.document().current().edges()).contains(Edge.of("sq:out", "d2:x"));
     robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(vm.document().scope()).isEmpty();
