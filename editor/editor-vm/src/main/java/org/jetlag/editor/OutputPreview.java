@@ -111,9 +111,15 @@ public record OutputPreview(
         grid);
   }
 
-  /** One line: {@code float64[300, 2] min … max … mean …}. */
+  /** One line: {@code float64[300,2] min … max … mean …}. */
   public String summary() {
-    return String.format(
-        java.util.Locale.ROOT, "%s%s  min %.6g  max %.6g  mean %.6g", dtype, shape, min, max, mean);
+    return dtype + shape + "  min " + num(min) + "  max " + num(max) + "  mean " + num(mean);
+  }
+
+  private static String num(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return String.format(java.util.Locale.ROOT, "%.6g", v);
   }
 }

@@ -483,16 +483,12 @@ public final class GraphCanvas extends Region {
   private void startConnection(NodeView.PortView from, MouseEvent e) {
     Connections c = vm.beginConnection(from.ref);
     connecting = Optional.of(c);
-    int checked = 0;
+    // each check runs one type rule: every input port is marked at once
     for (NodeView v : views.values()) {
       for (NodeView.PortView p : v.inputPorts()) {
-        // checking costs one validation per port: mark the first few hundred up front, the rest
-        // are checked when hovered
-        if (checked++ < 300) {
-          boolean ok = c.check(p.ref).ok();
-          p.setFill(ok ? Color.web("#a5d6a7") : Color.web("#eceff1"));
-          p.setStroke(ok ? Color.web("#2e7d32") : Color.web("#b0bec5"));
-        }
+        boolean ok = c.check(p.ref).ok();
+        p.setFill(ok ? Color.web("#a5d6a7") : Color.web("#eceff1"));
+        p.setStroke(ok ? Color.web("#2e7d32") : Color.web("#b0bec5"));
       }
     }
     Point2D start = views.get(from.ref.node()).portCenter(from.ref, false).orElseThrow();

@@ -65,18 +65,22 @@ public final class ResultsView extends FlowPane {
   }
 
   private static ImageView heatmap(OutputPreview.Grid g, double min, double max) {
-    WritableImage img = new WritableImage(g.cols(), g.rows());
+    // whole pixels per cell (no smoothing between cells, whatever the pipeline)
+    int cell = (int) Math.max(1, Math.floor(Math.min(180.0 / g.rows(), 320.0 / g.cols())));
+    WritableImage img = new WritableImage(g.cols() * cell, g.rows() * cell);
     PixelWriter w = img.getPixelWriter();
     double span = max > min ? max - min : 1;
     for (int r = 0; r < g.rows(); r++) {
       for (int c = 0; c < g.cols(); c++) {
-        w.setColor(c, r, Colors.heat((g.at(r, c) - min) / span));
+        javafx.scene.paint.Color color = Colors.heat((g.at(r, c) - min) / span);
+        for (int y = 0; y < cell; y++) {
+          for (int x = 0; x < cell; x++) {
+            w.setColor(c * cell + x, r * cell + y, color);
+          }
+        }
       }
     }
     ImageView v = new ImageView(img);
-    double scale = Math.max(1, Math.min(180.0 / g.rows(), 320.0 / g.cols()));
-    v.setFitWidth(g.cols() * scale);
-    v.setFitHeight(g.rows() * scale);
     v.setSmooth(false);
     return v;
   }

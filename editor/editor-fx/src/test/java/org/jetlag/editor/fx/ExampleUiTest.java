@@ -92,6 +92,10 @@ class ExampleUiTest {
     assertThat(robot.lookup("#overlay-legend").query().isVisible()).isTrue();
     robot.interact(() -> vm.select(List.of("lloyd")));
     shoot("editor-kmeans-run.png");
+    robot.interact(() -> window.showTab("Results"));
+    assertThat(robot.lookup("#preview-centroids").tryQuery()).isPresent();
+    shoot("editor-kmeans-results.png");
+    robot.interact(() -> window.showTab("Timeline"));
 
     // the overlay toggles off and on
     robot.clickOn("#overlay-toggle");
