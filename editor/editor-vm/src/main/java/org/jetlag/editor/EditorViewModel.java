@@ -545,16 +545,12 @@ public final class EditorViewModel {
 
   /** Undoes the last edit. */
   public void undo() {
-    history.undo(document.get()).ifPresent(this::showKeepingScope);
+    history.undo(document.get()).ifPresent(this::show);
   }
 
   /** Redoes the last undone edit. */
   public void redo() {
-    history.redo(document.get()).ifPresent(this::showKeepingScope);
-  }
-
-  private void showKeepingScope(Document d) {
-    show(d);
+    history.redo(document.get()).ifPresent(this::show);
   }
 
   // ------------------------------------------------------------------ files

@@ -1,6 +1,5 @@
 package org.jetlag.editor.fx;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -80,12 +79,9 @@ public final class EditorApp extends Application {
     return local;
   }
 
+  /** {@code ~/.jetlag/editor}: recent files and the recovery copy (created when written). */
   private static Path stateDir() {
-    String home = System.getProperty("user.home", ".");
-    Path dir = Path.of(home, ".jetlag", "editor");
-    return Files.isDirectory(dir.getParent()) || dir.getParent().toFile().mkdirs()
-        ? dir
-        : Path.of(System.getProperty("java.io.tmpdir"), "jetlag-editor");
+    return Path.of(System.getProperty("user.home", "."), ".jetlag", "editor");
   }
 
   @Override
