@@ -9,19 +9,25 @@ import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 
-/** Writes a scene as a PNG under {@code docs/images/} of the repository. */
+/** Writes a scene as a PNG (see {@link #imagesDir()}). */
 final class Screenshots {
   private Screenshots() {}
 
-  /** The repository's docs/images folder (tests run in editor/editor-fx). */
+  /**
+   * Where screenshots go: the repository's {@code docs/images} when the build runs with {@code
+   * -Djetlag.screenshots=docs} (to regenerate the pictures the docs show), else {@code
+   * target/screenshots}, so an ordinary build leaves the working tree clean.
+   */
   static Path imagesDir() {
     Path p = Path.of("").toAbsolutePath();
-    for (Path x = p; x != null; x = x.getParent()) {
-      if (Files.isDirectory(x.resolve("docs")) && Files.exists(x.resolve("mvnw"))) {
-        return x.resolve("docs").resolve("images");
+    if ("docs".equals(System.getProperty("jetlag.screenshots"))) {
+      for (Path x = p; x != null; x = x.getParent()) {
+        if (Files.isDirectory(x.resolve("docs")) && Files.exists(x.resolve("mvnw"))) {
+          return x.resolve("docs").resolve("images");
+        }
       }
     }
-    return p.resolve("target").resolve("images");
+    return p.resolve("target").resolve("screenshots");
   }
 
   /** Snapshots the scene (call on the FX thread) and writes it. */
