@@ -161,6 +161,7 @@ public final class EditorViewModel {
   private final Map<String, Path> inputFiles = new LinkedHashMap<>();
   private final AtomicReference<Optional<String>> pendingRecovery = new AtomicReference<>();
   private Graph saved = emptyGraph();
+  private Optional<Graph> validated = Optional.empty();
   private Clipboard clipboard = Clipboard.empty();
   private Optional<RunHandle> handle = Optional.empty();
   private CompletableFuture<Void> lastRun = CompletableFuture.completedFuture(null);
@@ -340,14 +341,16 @@ public final class EditorViewModel {
       portTypes.set(PortTypes.of(d.current()));
     }
     document.set(d);
-    if (graphChanged || diagnostics.isEmpty()) {
+    // selection and scope changes neither revalidate nor autosave: only graph changes do
+    if (validated.isEmpty() || !validated.get().equals(d.root())) {
       revalidate(d);
+      validated = Optional.of(d.root());
     }
     dirty.set(!d.root().equals(saved));
     canUndo.set(history.canUndo());
     canRedo.set(history.canRedo());
     properties.update(d);
-    if (dirty.get()) {
+    if (dirty.get() && graphChanged) {
       scheduleRecovery(d.root());
     }
   }
@@ -619,7 +622,7 @@ public final class EditorViewModel {
     inputFiles.clear();
     file.set(path);
     clearRun();
-    diagnostics.clear();
+    validated = Optional.empty();
     show(Document.of(g));
     updateTitle();
   }
