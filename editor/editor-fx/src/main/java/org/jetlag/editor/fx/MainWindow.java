@@ -303,16 +303,12 @@ public final class MainWindow {
     table.setPlaceholder(new Label("Run the graph to see where the time goes."));
     table.getColumns().add(column("node", NodeProfile::nodeId));
     table.getColumns().add(column("op", NodeProfile::op));
-    table.getColumns().add(column("calls", p -> Long.toString(p.calls())));
-    table.getColumns().add(column("total ms", p -> ms(p.totalNanos())));
-    table.getColumns().add(column("self ms", p -> ms(p.selfNanos())));
-    table.getColumns().add(column("mean ms", p -> ms((long) p.meanNanos())));
-    table.getColumns().add(column("max ms", p -> ms(p.maxNanos())));
-    table
-        .getColumns()
-        .add(
-            column(
-                "MB out", p -> String.format(java.util.Locale.ROOT, "%.2f", p.bytesOut() / 1e6)));
+    table.getColumns().add(number("calls", p -> p.calls(), "%.0f"));
+    table.getColumns().add(number("total ms", p -> p.totalNanos() / 1e6, "%.3f"));
+    table.getColumns().add(number("self ms", p -> p.selfNanos() / 1e6, "%.3f"));
+    table.getColumns().add(number("mean ms", p -> p.meanNanos() / 1e6, "%.3f"));
+    table.getColumns().add(number("max ms", p -> p.maxNanos() / 1e6, "%.3f"));
+    table.getColumns().add(number("MB out", p -> p.bytesOut() / 1e6, "%.2f"));
     table
         .getSelectionModel()
         .selectedItemProperty()
@@ -338,8 +334,27 @@ public final class MainWindow {
     return bottom;
   }
 
-  private static String ms(long nanos) {
-    return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+  /** A numeric column: sorts by value, shows the value formatted. */
+  private static <T> TableColumn<T, Number> number(
+      String name, java.util.function.Function<T, Number> f, String format) {
+    TableColumn<T, Number> c = new TableColumn<>(name);
+    c.setCellValueFactory(
+        cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+    c.setCellFactory(
+        col ->
+            new javafx.scene.control.TableCell<>() {
+              @Override
+              protected void updateItem(Number v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(
+                    empty || v == null
+                        ? null
+                        : String.format(java.util.Locale.ROOT, format, v.doubleValue()));
+                setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+              }
+            });
+    c.setPrefWidth(90);
+    return c;
   }
 
   private static <T> TableColumn<T, String> column(

@@ -29,6 +29,11 @@ public final class TimelineView extends Pane {
   private final EditorViewModel vm;
   private final Canvas canvas = new Canvas();
   private final Tooltip tip = new Tooltip();
+  // the visible time window in µs; end <= start means the whole run
+  private double viewStart;
+  private double viewEnd;
+  private double pressX = Double.NaN;
+  private boolean panned;
 
   TimelineView(EditorViewModel vm) {
     this.vm = vm;
@@ -45,6 +50,8 @@ public final class TimelineView extends Pane {
         .addListener(
             (o, a, b) -> {
               setPrefHeight(TOP + b.map(t -> t.lanes().size()).orElse(1) * LANE_H + 24);
+              viewStart = 0;
+              viewEnd = 0;
               draw();
             });
     vm.documentProperty().addListener((o, a, b) -> draw());
@@ -58,8 +65,68 @@ public final class TimelineView extends Pane {
         });
     canvas.setOnMouseClicked(
         e -> {
-          barAt(e).ifPresent(b -> vm.selectKey(b.key()));
+          if (e.getClickCount() == 2) {
+            viewStart = 0;
+            viewEnd = 0;
+            draw();
+          } else if (!panned) {
+            barAt(e).ifPresent(b -> vm.selectKey(b.key()));
+          }
         });
+    // the wheel zooms around the pointer; dragging pans; a double click shows the whole run
+    canvas.setOnScroll(
+        e -> {
+          vm.timelineProperty()
+              .get()
+              .ifPresent(
+                  t -> {
+                    double at = timeAt(t, e.getX());
+                    double f = Math.exp(-e.getDeltaY() / 300);
+                    double start = at - (at - start(t)) * f;
+                    double end = at + (end(t) - at) * f;
+                    setWindow(t, start, end);
+                  });
+          e.consume();
+        });
+    canvas.setOnMousePressed(
+        e -> {
+          pressX = e.getX();
+          panned = false;
+        });
+    canvas.setOnMouseDragged(
+        e -> {
+          Optional<Timeline> t = vm.timelineProperty().get();
+          if (t.isEmpty() || Double.isNaN(pressX)) {
+            return;
+          }
+          double dt = (e.getX() - pressX) / scale(t.get());
+          if (Math.abs(e.getX() - pressX) > 3 || panned) {
+            panned = true;
+            pressX = e.getX();
+            setWindow(t.get(), start(t.get()) - dt, end(t.get()) - dt);
+          }
+        });
+  }
+
+  private double start(Timeline t) {
+    return viewEnd > viewStart ? viewStart : 0;
+  }
+
+  private double end(Timeline t) {
+    return viewEnd > viewStart ? viewEnd : Math.max(1, t.endMicros());
+  }
+
+  private void setWindow(Timeline t, double start, double end) {
+    double total = Math.max(1, t.endMicros());
+    double width = Math.max(1, Math.min(total, end - start)); // at most the run, at least 1 µs
+    double s0 = Math.max(0, Math.min(start, total - width));
+    viewStart = s0;
+    viewEnd = s0 + width;
+    draw();
+  }
+
+  private double timeAt(Timeline t, double x) {
+    return start(t) + (x - LEFT) / scale(t);
   }
 
   private Optional<Timeline.Bar> barAt(MouseEvent e) {
@@ -69,12 +136,11 @@ public final class TimelineView extends Pane {
     }
     int lane = (int) Math.floor((e.getY() - TOP) / LANE_H);
     double scale = scale(t.get());
-    double micros = (e.getX() - LEFT) / scale;
-    return t.get().barAt(lane, micros, 2 / scale);
+    return t.get().barAt(lane, timeAt(t.get(), e.getX()), 2 / scale);
   }
 
   private double scale(Timeline t) {
-    return Math.max(1e-9, (getWidth() - LEFT - 10) / Math.max(1, t.endMicros()));
+    return Math.max(1e-9, (getWidth() - LEFT - 10) / (end(t) - start(t)));
   }
 
   /** The screen point of a bar's middle (for tests). */
@@ -89,7 +155,8 @@ public final class TimelineView extends Pane {
         if (b.key().equals(key)) {
           return Optional.of(
               canvas.localToScreen(
-                  LEFT + (b.start() + b.end()) / 2 * s, TOP + i * LANE_H + LANE_H / 2));
+                  LEFT + ((b.start() + b.end()) / 2 - start(t.get())) * s,
+                  TOP + i * LANE_H + LANE_H / 2));
         }
       }
     }
@@ -118,10 +185,12 @@ public final class TimelineView extends Pane {
     // time axis
     g.setStroke(Color.web("#cfd8dc"));
     g.setFill(Color.web("#546e7a"));
-    double step = niceStep(t.endMicros() / 8);
+    double t0 = start(t);
+    double t1 = end(t);
+    double step = niceStep((t1 - t0) / 8);
     g.setTextAlign(TextAlignment.CENTER);
-    for (double x = 0; x <= t.endMicros(); x += step) {
-      double px = LEFT + x * s;
+    for (double x = Math.ceil(t0 / step) * step; x <= t1; x += step) {
+      double px = LEFT + (x - t0) * s;
       g.strokeLine(px, TOP - 4, px, h);
       g.fillText(millis(x), px, TOP / 2);
     }
@@ -138,8 +207,14 @@ public final class TimelineView extends Pane {
       g.fillText(lane.name(), 6, y + LANE_H / 2, LEFT - 12);
       double lastPx = -1;
       for (Timeline.Bar b : lane.bars()) {
-        double x0 = LEFT + b.start() * s;
-        double x1 = Math.max(x0 + 1, LEFT + b.end() * s);
+        if (b.end() < t0) {
+          continue;
+        }
+        if (b.start() > t1) {
+          break; // bars are sorted by start
+        }
+        double x0 = Math.max(LEFT, LEFT + (b.start() - t0) * s);
+        double x1 = Math.max(x0 + 1, LEFT + (b.end() - t0) * s);
         if (x1 <= lastPx) {
           continue; // sub-pixel bars under one already drawn
         }
