@@ -92,7 +92,13 @@ public final class PaletteView extends VBox {
     l.setStyle(
         "-fx-background-color: #eceff1; -fx-border-color: #b0bec5; -fx-padding: 2 6;"
             + " -fx-background-radius: 3; -fx-border-radius: 3;");
-    Tooltip.install(l, new Tooltip(e.doc()));
+    // the tooltip is made on first hover: the palette is rebuilt at each keystroke of a search
+    l.setOnMouseEntered(
+        ev -> {
+          if (l.getTooltip() == null) {
+            l.setTooltip(new Tooltip(e.doc()));
+          }
+        });
     l.setOnMousePressed(
         ev -> {
           ghost.setText(e.op());

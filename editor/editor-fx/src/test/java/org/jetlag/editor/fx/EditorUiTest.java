@@ -11,6 +11,7 @@ import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.jetlag.editor.EditorViewModel;
 import org.jetlag.editor.RunnerChoice;
@@ -76,7 +77,7 @@ class EditorUiTest {
   }
 
   private void dragOp(FxRobot robot, String op, double x, double y) {
-    robot.clickOn("#palette-search").eraseText(20).write(op, 0);
+    robot.clickOn("#palette-search").push(KeyCode.CONTROL, KeyCode.A).write(op, 0);
     robot.drag("#palette-" + op).dropTo(onCanvas(x, y));
     WaitForAsyncUtils.waitForFxEvents();
   }
@@ -120,7 +121,7 @@ class EditorUiTest {
     assertThat(vm.document().current().edges()).doesNotContain(Edge.of("add:out", "sin:x"));
     assertThat(robot.lookup("#canvas-toast").queryAs(Label.class).getText()).contains("cycle");
     robot.clickOn("#node-add");
-    robot.type(javafx.scene.input.KeyCode.DELETE);
+    robot.type(KeyCode.DELETE);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(vm.document().current().node("add")).isEmpty();
     assertThat(vm.diagnostics()).isEmpty();
