@@ -1,0 +1,102 @@
+package org.jetlag.editor.fx;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.jetlag.editor.EditorViewModel;
+import org.jetlag.editor.RunnerChoice;
+import org.jetlag.editor.fx.internal.ElkLayouter;
+import org.jetlag.runner.local.LocalRunner;
+
+/**
+ * The editor application: one window on a graph. Arguments: an optional graph file, and {@code
+ * --trace <file>} to open a saved trace onto it.
+ */
+public final class EditorApp extends Application {
+  private ExecutorService background;
+  private LocalRunner local;
+  private EditorViewModel vm;
+
+  @Override
+  public void start(Stage stage) {
+    background =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "jetlag-editor-background");
+              t.setDaemon(true);
+              return t;
+            });
+    vm =
+        new EditorViewModel(
+            new EditorViewModel.Services(
+                new FxDialogs(stage),
+                Platform::runLater,
+                background,
+                List.of(new RunnerChoice("local", this::localRunner)),
+                new ElkLayouter(),
+                stateDir()));
+    MainWindow w = new MainWindow(vm);
+    javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+    Scene scene =
+        new Scene(w.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
+    stage.setScene(scene);
+    stage.titleProperty().bind(vm.titleProperty());
+    stage.setOnCloseRequest(
+        e -> {
+          if (!vm.confirmDiscard()) {
+            e.consume();
+          }
+        });
+    stage.show();
+
+    List<String> args = getParameters().getRaw();
+    boolean opened = false;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--trace") && i + 1 < args.size()) {
+        vm.openTrace(Path.of(args.get(++i)));
+        opened = true;
+      } else if (!a.startsWith("--")) {
+        opened = vm.open(Path.of(a)) || opened;
+      }
+    }
+    if (!opened) {
+      vm.offerRecovery();
+    }
+    Platform.runLater(w::fit);
+  }
+
+  private synchronized LocalRunner localRunner() {
+    if (local == null) {
+      local = LocalRunner.withDefaults();
+    }
+    return local;
+  }
+
+  /** {@code ~/.jetlag/editor}: recent files and the recovery copy (created when written). */
+  private static Path stateDir() {
+    return Path.of(System.getProperty("user.home", "."), ".jetlag", "editor");
+  }
+
+  @Override
+  public void stop() throws InterruptedException {
+    if (vm != null) {
+      vm.closed();
+    }
+    background.shutdown();
+    if (!background.awaitTermination(5, TimeUnit.SECONDS)) {
+      background.shutdownNow();
+    }
+    synchronized (this) {
+      if (local != null) {
+        local.close();
+      }
+    }
+  }
+}

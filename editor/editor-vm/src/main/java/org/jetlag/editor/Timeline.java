@@ -1,0 +1,120 @@
+package org.jetlag.editor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jetlag.perf.Span;
+import org.jetlag.perf.Trace;
+
+/**
+ * A run's tasks laid out for the timeline panel: one lane per worker thread, a bar per task.
+ *
+ * @param lanes the lanes sorted by worker, then thread name
+ * @param endMicros the time of the last bar's end (the x range is 0 to this)
+ * @param droppedSpans tasks not kept in the trace (the legend says so)
+ */
+public record Timeline(List<Lane> lanes, double endMicros, long droppedSpans) {
+  /**
+   * One worker thread's lane.
+   *
+   * @param name {@code worker / thread}
+   * @param bars the tasks it ran, by start
+   */
+  public record Lane(String name, List<Bar> bars) {
+    /** Copies the list. */
+    public Lane {
+      bars = List.copyOf(bars);
+    }
+  }
+
+  /**
+   * One task.
+   *
+   * @param key the trace key of the node it computed (selects that node)
+   * @param op the node's op
+   * @param chunk the chunk index, or -1
+   * @param start start in microseconds since the run began
+   * @param end end in microseconds
+   * @param fused the nodes computed in this task (several when fused)
+   */
+  public record Bar(
+      String key, String op, int chunk, double start, double end, List<String> fused) {
+    /** Copies the list. */
+    public Bar {
+      fused = List.copyOf(fused);
+    }
+
+    /** What hovering shows. */
+    public String describe() {
+      StringBuilder sb = new StringBuilder();
+      sb.append(key).append(" (").append(op).append(')');
+      if (chunk >= 0) {
+        sb.append(" chunk ").append(chunk);
+      }
+      sb.append('\n')
+          .append(String.format(java.util.Locale.ROOT, "%.3f ms", (end - start) / 1000))
+          .append(
+              String.format(java.util.Locale.ROOT, " at %.3f – %.3f ms", start / 1000, end / 1000));
+      if (fused.size() > 1) {
+        sb.append("\nfused: ").append(String.join(", ", fused));
+      }
+      return sb.toString();
+    }
+  }
+
+  /** Copies the list. */
+  public Timeline {
+    lanes = List.copyOf(lanes);
+  }
+
+  /** The timeline of a trace. */
+  public static Timeline of(Trace t) {
+    Map<String, List<Bar>> byLane = new TreeMap<>();
+    double end = 0;
+    for (Span s : t.spans()) {
+      String lane = s.worker() + " / " + s.thread();
+      byLane
+          .computeIfAbsent(lane, k -> new ArrayList<>())
+          .add(new Bar(s.nodeId(), s.op(), s.chunk(), s.start(), s.end(), s.fused()));
+      end = Math.max(end, s.end());
+    }
+    List<Lane> lanes = new ArrayList<>();
+    byLane.forEach((k, v) -> lanes.add(new Lane(k, v)));
+    return new Timeline(lanes, Math.max(end, t.info().wallMicros()), t.droppedSpans());
+  }
+
+  /** The bar in a lane covering time {@code micros}, if any (hover and click). */
+  public Optional<Bar> barAt(int lane, double micros, double slackMicros) {
+    if (lane < 0 || lane >= lanes.size()) {
+      return Optional.empty();
+    }
+    List<Bar> bars = lanes.get(lane).bars();
+    int lo = 0;
+    int hi = bars.size() - 1;
+    // the last bar starting at or before micros + slack
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (bars.get(mid).start() <= micros + slackMicros) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    for (int i = found; i >= 0 && i > found - 64; i--) {
+      Bar b = bars.get(i);
+      if (b.start() - slackMicros <= micros && micros <= b.end() + slackMicros) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every task count. */
+  public int barCount() {
+    return lanes.stream().mapToInt(l -> l.bars().size()).sum();
+  }
+}
