@@ -125,9 +125,12 @@ public final class BeamRunner implements Runner {
 
     /**
      * A Flink 1.19 session cluster at {@code master} ({@code host:port} of its REST endpoint),
-     * running the classes of {@code jobJar} (the shaded JetLag Beam job jar).
+     * running the classes of {@code jobJar} (the shaded JetLag Beam job jar); {@code control} is
+     * how the runner talks to the cluster's REST API besides Beam (version check, cancel, job
+     * details).
      */
-    record FlinkCluster(String master, Path jobJar, int parallelism) implements Engine {
+    record FlinkCluster(String master, Path jobJar, int parallelism, ClusterControl control)
+        implements Engine {
       @Override
       public String name() {
         return "flink@" + master;
@@ -146,16 +149,40 @@ public final class BeamRunner implements Runner {
     }
   }
 
+  /**
+   * What the runner needs from a Flink session cluster beyond Beam's submission: the caller
+   * supplies it (the command line uses {@code org.jetlag.flink.cluster.FlinkRest}).
+   */
+  public interface ClusterControl {
+    /**
+     * Checks, before anything is submitted, that the cluster at {@code master} can run the job
+     * (reachable, Flink 1.19); throws a {@link RunFailure} saying what is wrong otherwise.
+     */
+    void check(String master);
+
+    /** Cancels the cluster's running jobs named {@code jobName}. */
+    void cancel(String master, String jobName);
+
+    /** Flink's details ({@code GET /jobs/<id>}: vertices, times, records) of the jobs named so. */
+    List<String> jobDetails(String master, String jobName);
+  }
+
+  /** The Flink version Beam's Flink runner on the classpath was built for (major.minor). */
+  public static final String FLINK_VERSION = "1.19";
+
   private final BufferAllocator allocator;
   private final Engine engine;
   private final Path workDir;
   private final boolean keepRunFolder;
+  private final Path jobDetails;
 
-  private BeamRunner(BufferAllocator allocator, Engine engine, Path workDir, boolean keep) {
+  private BeamRunner(
+      BufferAllocator allocator, Engine engine, Path workDir, boolean keep, Path jobDetails) {
     this.allocator = allocator;
     this.engine = engine;
     this.workDir = workDir;
     this.keepRunFolder = keep;
+    this.jobDetails = jobDetails;
   }
 
   /**
@@ -164,7 +191,11 @@ public final class BeamRunner implements Runner {
    */
   public static BeamRunner on(BufferAllocator allocator, Engine engine) {
     return new BeamRunner(
-        allocator, engine, Paths.get(System.getProperty("java.io.tmpdir"), "jetlag-beam"), false);
+        allocator,
+        engine,
+        Paths.get(System.getProperty("java.io.tmpdir"), "jetlag-beam"),
+        false,
+        null);
   }
 
   /** The DirectRunner with its checks on ({@code checks}) or off, on two threads. */
@@ -182,12 +213,21 @@ public final class BeamRunner implements Runner {
    * <java.io.tmpdir>/jetlag-beam}); on a cluster, a folder every TaskManager can use too.
    */
   public BeamRunner withWorkDir(Path dir) {
-    return new BeamRunner(allocator, engine, dir, keepRunFolder);
+    return new BeamRunner(allocator, engine, dir, keepRunFolder, jobDetails);
   }
 
   /** The same runner, keeping each run folder afterwards (for debugging). */
   public BeamRunner keepingRunFolders() {
-    return new BeamRunner(allocator, engine, workDir, true);
+    return new BeamRunner(allocator, engine, workDir, true, jobDetails);
+  }
+
+  /**
+   * The same runner, writing Flink's details of every job of a run (a JSON array of {@code GET
+   * /jobs/<id>} answers: per-vertex times and record counts) to {@code file} after a run on a
+   * session cluster, beside the JetLag trace.
+   */
+  public BeamRunner writingJobDetailsTo(Path file) {
+    return new BeamRunner(allocator, engine, workDir, keepRunFolder, file);
   }
 
   @Override
@@ -210,6 +250,7 @@ public final class BeamRunner implements Runner {
     }
     String runId = "jetlag-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
     Run run = new Run(Thread.currentThread());
+    run.jobName = runId;
     Thread t =
         new Thread(
             () -> {
@@ -269,10 +310,11 @@ public final class BeamRunner implements Runner {
   }
 
   /** The state shared by the run's thread and cancel. */
-  private static final class Run {
+  private final class Run {
     final AtomicBoolean cancelled = new AtomicBoolean();
     final AtomicReference<PipelineResult> pipeline = new AtomicReference<>();
     volatile Thread thread;
+    volatile String jobName;
 
     Run(Thread t) {
       this.thread = t;
@@ -280,6 +322,23 @@ public final class BeamRunner implements Runner {
 
     void cancel() {
       cancelled.set(true);
+      if (engine instanceof Engine.FlinkCluster && jobName != null) {
+        // Beam's Flink runner returns only when the job ends: the cluster cancels it
+        Engine.FlinkCluster c = (Engine.FlinkCluster) engine;
+        String name = jobName;
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    c.control().cancel(c.master(), name);
+                  } catch (RuntimeException e) {
+                    // the cluster is gone or the job ended: nothing left to cancel
+                  }
+                },
+                name + "-cancel");
+        t.setDaemon(true);
+        t.start();
+      }
       PipelineResult p = pipeline.get();
       if (p != null) {
         try {
@@ -303,6 +362,10 @@ public final class BeamRunner implements Runner {
     Files.createDirectories(workDir);
     Exchange ex = Exchange.create(Files.createTempDirectory(workDir, runId + "-"), name());
     try {
+      if (engine instanceof Engine.FlinkCluster) {
+        Engine.FlinkCluster c = (Engine.FlinkCluster) engine;
+        c.control().check(c.master()); // before anything is submitted
+      }
       Map<String, Lowering.Input> inputs = stageInputs(graph, request, ex);
       List<org.apache.beam.sdk.metrics.MetricResults> metrics = new ArrayList<>();
       String[] args = engine.args(runId, Paths.get(ex.dir())).toArray(String[]::new);
@@ -370,6 +433,10 @@ public final class BeamRunner implements Runner {
               request.options().chunkBytes());
       Trace trace =
           BeamTrace.build(graph, ex, metrics, info, startMicros, request.options().maxSpans());
+      if (jobDetails != null && engine instanceof Engine.FlinkCluster) {
+        Engine.FlinkCluster c = (Engine.FlinkCluster) engine;
+        writeJobDetails(c.control().jobDetails(c.master(), runId));
+      }
       return new RunResult(outs, trace, () -> {});
     } catch (org.apache.beam.sdk.Pipeline.PipelineExecutionException e) {
       throw new RunFailure("Beam run on " + name() + " failed: " + message(e), nodeOf(e), e);
@@ -378,6 +445,16 @@ public final class BeamRunner implements Runner {
         ex.delete();
       }
     }
+  }
+
+  private void writeJobDetails(List<String> jobs) throws IOException {
+    Path tmp = jobDetails.resolveSibling("." + jobDetails.getFileName() + ".tmp");
+    Files.writeString(tmp, "[" + String.join(",\n", jobs) + "]\n");
+    Files.move(
+        tmp,
+        jobDetails,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String nodeOf(Throwable e) {

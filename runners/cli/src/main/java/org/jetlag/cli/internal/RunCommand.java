@@ -282,7 +282,11 @@ final class RunCommand
     }
 
     // The runner owns the allocator the outputs live in: close the result first, then the runner.
-    try (Engine engine = Engine.of(runnerKind, nThreads, memory, flinkMaster, workDir);
+    Path jobDetails =
+        traceFile == null
+            ? null
+            : traceFile.resolveSibling(traceFile.getFileName() + ".flink-jobs.json");
+    try (Engine engine = Engine.of(runnerKind, nThreads, memory, flinkMaster, workDir, jobDetails);
         RunResult r = runWithCancel(engine.runner, typed, request.withOptions(options), bar)) {
       if (!quiet) {
         for (Map.Entry<String, NdArray> e : r.outputs().entrySet()) {
@@ -335,7 +339,8 @@ final class RunCommand
       this.closer = closer;
     }
 
-    static Engine of(RunnerKind kind, int threads, long memory, String master, Path workDir) {
+    static Engine of(
+        RunnerKind kind, int threads, long memory, String master, Path workDir, Path jobDetails) {
       if (kind != RunnerKind.local) {
         org.apache.arrow.memory.BufferAllocator a = org.jetlag.arrow.Allocators.root(memory);
         BeamRunner.Engine e;
@@ -344,14 +349,27 @@ final class RunCommand
         } else if ("[local]".equals(master)) {
           e = new BeamRunner.Engine.FlinkEmbedded(threads);
         } else {
-          a.close();
-          throw new CliException(
-              ExitCodes.USAGE,
-              "--flink-master "
-                  + master
-                  + ": session clusters are not supported by this build yet; use [local]");
+          java.util.Optional<Path> jar = org.jetlag.flink.cluster.JetLagFiles.jobJar();
+          if (jar.isEmpty()) {
+            a.close();
+            throw new CliException(
+                ExitCodes.USAGE,
+                "--flink-master "
+                    + master
+                    + ": the job jar (runners/beam-job/target/jetlag-beam-job.jar) is not built;"
+                    + " run mvn install -DskipTests, or set JETLAG_BEAM_JOB_JAR");
+          }
+          e =
+              new BeamRunner.Engine.FlinkCluster(
+                  master,
+                  jar.get(),
+                  threads,
+                  new FlinkClusterControl(new org.jetlag.flink.cluster.FlinkRest()));
         }
         BeamRunner r = BeamRunner.on(a, e);
+        if (jobDetails != null) {
+          r = r.writingJobDetailsTo(jobDetails);
+        }
         return new Engine(workDir == null ? r : r.withWorkDir(workDir), a);
       }
       LocalRunner local = LocalRunner.withThreads(threads, memory);
