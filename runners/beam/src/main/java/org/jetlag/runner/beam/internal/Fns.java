@@ -833,13 +833,26 @@ final class Fns {
     }
   }
 
-  /** Keys a single result chunk as chunk 0. */
-  static final class KeyZero extends DoFn<ChunkData, KV<Long, ChunkData>> {
+  /**
+   * Splits a whole array (one chunk) into chunks of {@code rpc} rows keyed by chunk index, so that
+   * it is split like every other array of its leading length (joins on chunk index rely on it).
+   */
+  static final class SplitRows extends DoFn<ChunkData, KV<Long, ChunkData>> {
     private static final long serialVersionUID = 1L;
+    private final long rpc;
+
+    SplitRows(long rpc) {
+      this.rpc = rpc;
+    }
 
     @ProcessElement
     public void process(@Element ChunkData d, OutputReceiver<KV<Long, ChunkData>> out) {
-      out.output(KV.of(0L, d));
+      Shape s = d.shape();
+      if (s.rank() == 0 || s.dim(0) <= rpc) {
+        out.output(KV.of(0L, d));
+        return;
+      }
+      split(d.toBlock(), s, rpc).forEach(out::output);
     }
   }
 

@@ -459,8 +459,12 @@ public final class Lowering {
                       .withCoder(Fns.KV_CODER));
           result =
               one.apply(
-                  step(),
-                  ParDo.of(new Fns.Apply(tag, group, sides, out, false)).withSideInputs(sides));
+                      step(),
+                      ParDo.of(new Fns.Apply(tag, group, sides, out, false)).withSideInputs(sides))
+                  .setCoder(Fns.KV_CODER)
+                  .apply(step() + "/values", org.apache.beam.sdk.transforms.Values.create())
+                  .setCoder(ChunkCoder.of())
+                  .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(t))));
         } else if (joined.size() == 1) {
           result =
               joined
@@ -551,7 +555,7 @@ public final class Lowering {
                       step(),
                       Combine.globally(new Fns.ReduceTree(tag(), ddof, outT())).withoutDefaults())
                   .setCoder(ChunkCoder.of())
-                  .apply(step() + "/key", ParDo.of(new Fns.KeyZero())));
+                  .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(outT())))));
         }
         return null;
       }
@@ -629,7 +633,7 @@ public final class Lowering {
                   .setCoder(Fns.KV_CODER)
                   .apply(step(), Combine.globally(new Fns.SumTree(tag(), t)).withoutDefaults())
                   .setCoder(ChunkCoder.of())
-                  .apply(step() + "/key", ParDo.of(new Fns.KeyZero())));
+                  .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(outT())))));
           return;
         }
         Value a = s.values.get(aSrc);
@@ -639,11 +643,21 @@ public final class Lowering {
         }
         // the right operand is used whole by every chunk: gathered into one chunk, a side input
         PCollectionView<ChunkData> bv = side(b, step() + "/b");
-        put(
+        PCollection<KV<Long, ChunkData>> product =
             a.chunks()
                 .apply(
                     step(),
-                    ParDo.of(new Fns.Product(tag(), bv, t, dot, a.chunked())).withSideInputs(bv)));
+                    ParDo.of(new Fns.Product(tag(), bv, t, dot, a.chunked())).withSideInputs(bv));
+        if (!a.chunked()) {
+          // one product of the whole: split like every array of the result's leading length
+          product =
+              product
+                  .setCoder(Fns.KV_CODER)
+                  .apply(step() + "/values", org.apache.beam.sdk.transforms.Values.create())
+                  .setCoder(ChunkCoder.of())
+                  .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(t))));
+        }
+        put(product);
       }
 
       // ---------------------------------------------------------------- sorting
