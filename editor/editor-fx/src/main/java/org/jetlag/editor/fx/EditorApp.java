@@ -21,6 +21,7 @@ import org.jetlag.runner.local.LocalRunner;
 public final class EditorApp extends Application {
   private ExecutorService background;
   private LocalRunner local;
+  private org.apache.arrow.memory.BufferAllocator beamAlloc;
   private EditorViewModel vm;
 
   @Override
@@ -38,7 +39,10 @@ public final class EditorApp extends Application {
                 new FxDialogs(stage),
                 Platform::runLater,
                 background,
-                List.of(new RunnerChoice("local", this::localRunner)),
+                List.of(
+                    new RunnerChoice("local", this::localRunner),
+                    new RunnerChoice("direct", () -> beam(false)),
+                    new RunnerChoice("flink[local]", () -> beam(true))),
                 new ElkLayouter(),
                 stateDir()));
     MainWindow w = new MainWindow(vm);
@@ -72,6 +76,16 @@ public final class EditorApp extends Application {
     Platform.runLater(w::fit);
   }
 
+  /** Beam's DirectRunner (checks off) or embedded Flink; outputs live in one app allocator. */
+  private synchronized org.jetlag.runner.Runner beam(boolean flink) {
+    if (beamAlloc == null) {
+      beamAlloc = org.jetlag.arrow.Allocators.root(Long.MAX_VALUE);
+    }
+    return flink
+        ? org.jetlag.runner.beam.BeamRunner.flinkEmbedded(beamAlloc)
+        : org.jetlag.runner.beam.BeamRunner.direct(beamAlloc, false);
+  }
+
   private synchronized LocalRunner localRunner() {
     if (local == null) {
       local = LocalRunner.withDefaults();
@@ -96,6 +110,9 @@ public final class EditorApp extends Application {
     synchronized (this) {
       if (local != null) {
         local.close();
+      }
+      if (beamAlloc != null) {
+        beamAlloc.close();
       }
     }
   }
