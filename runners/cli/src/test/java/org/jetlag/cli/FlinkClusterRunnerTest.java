@@ -76,7 +76,10 @@ class FlinkClusterRunnerTest {
                 .withJobManagerMemory(768L << 20)
                 // a lost TaskManager is noticed in seconds, not Flink's default 50 s
                 .withConfig("heartbeat.interval", "2000")
-                .withConfig("heartbeat.timeout", "8000"));
+                .withConfig("heartbeat.timeout", "8000")
+                // a job submitted after the TaskManager died waits for a slot this long (default
+                // 5 minutes) before it fails
+                .withConfig("slot.request.timeout", "20000"));
   }
 
   @AfterAll

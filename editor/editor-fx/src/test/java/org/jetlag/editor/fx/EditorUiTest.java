@@ -78,6 +78,20 @@ class EditorUiTest {
 
   private void dragOp(FxRobot robot, String op, double x, double y) {
     robot.clickOn("#palette-search").push(KeyCode.CONTROL, KeyCode.A).write(op, 0);
+    // the filtered palette is laid out on a later pulse; a loaded machine may take a while
+    try {
+      WaitForAsyncUtils.waitFor(
+          15,
+          TimeUnit.SECONDS,
+          () ->
+              robot
+                  .lookup("#palette-" + op)
+                  .tryQuery()
+                  .map(javafx.scene.Node::isVisible)
+                  .orElse(false));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the palette shows no '" + op + "' after searching for it", e);
+    }
     robot.drag("#palette-" + op).dropTo(onCanvas(x, y));
     WaitForAsyncUtils.waitForFxEvents();
   }
