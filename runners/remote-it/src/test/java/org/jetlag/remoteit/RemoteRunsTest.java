@@ -3,6 +3,7 @@ package org.jetlag.remoteit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.jetlag.arrow.Allocators;
@@ -28,6 +31,9 @@ import org.jetlag.arrow.NpyFiles;
 import org.jetlag.graph.DType;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.graph.Shape;
+import org.jetlag.perf.Span;
+import org.jetlag.perf.Trace;
+import org.jetlag.perf.TraceJson;
 import org.jetlag.remote.RemoteJobs;
 import org.jetlag.remote.RetryPolicy;
 import org.jetlag.remote.RunSettings;
@@ -283,6 +289,95 @@ class RemoteRunsTest {
             .orElse("")
             .replaceAll("^\\S+ ", ""),
         fetchTime.toMillis() / 1e3);
+  }
+
+  @Test
+  void withRunnerFlinkTheJobStartsAFlinkClusterInTheAllocationAndStopsIt() throws IOException {
+    Path graph = repo.resolve("examples/linear-regression/graph.json");
+    Instant t0 = Instant.now();
+    Cli.Result sub =
+        cli.run(
+            420,
+            "submit",
+            graph.toString(),
+            "--target",
+            "tapis:" + SYSTEM,
+            "--runner",
+            "flink",
+            "--cores",
+            "2",
+            "--minutes",
+            "10",
+            "--wait");
+    Duration submitToResult = Duration.between(t0, Instant.now());
+    assertThat(sub.code()).as(sub.all()).isZero();
+    String uuid = uuidOf(sub);
+    assertThat(sub.out()).contains("FINISHED in");
+    String execDir = emu.execDir(uuid);
+    assertThat(execDir).isNotEmpty();
+
+    Path remote = work.resolve("flink-remote");
+    Cli.Result fetch = cli.run("job", uuid, "fetch", "--to", remote.toString());
+    assertThat(fetch.code()).as(fetch.all()).isZero();
+    String log = Files.readString(remote.resolve("jetlag.log"));
+    assertThat(log)
+        .contains("cluster start --dir")
+        .contains("Flink cluster started in")
+        .contains("--runner flink")
+        .contains("--flink-master 127.0.0.1:")
+        .contains("Flink cluster stopped in");
+
+    Path local = work.resolve("flink-local");
+    Cli.Result run =
+        cli.run("run", graph.toString(), "--output", local.toString(), "--threads", "2", "--quiet");
+    assertThat(run.code()).as(run.all()).isZero();
+    for (String out : List.of("coef", "residual_norm")) {
+      assertThat(values(remote.resolve(out + ".arrow")))
+          .as("output %s", out)
+          .containsExactly(values(local.resolve(out + ".arrow")));
+    }
+    Trace trace = TraceJson.read(remote.resolve("trace.json"));
+    assertThat(trace.info().runner()).startsWith("flink@127.0.0.1:");
+    assertThat(trace.spans()).extracting(Span::worker).anyMatch(w -> w.startsWith("taskmanager "));
+    JsonNode jobs =
+        new ObjectMapper().readTree(remote.resolve("trace.json.flink-jobs.json").toFile());
+    assertThat(jobs.size()).as("Flink's per-job details came back").isPositive();
+    assertThat(jobs.get(0).path("state").asText()).isEqualTo("FINISHED");
+    try (Stream<Path> logs = Files.list(remote.resolve("flink-logs"))) {
+      assertThat(logs.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.contains("jobmanager") || n.contains("standalonesession"))
+          .anyMatch(n -> n.contains("taskmanager") || n.contains("taskexecutor"));
+    }
+    // No Flink JVM of this job is left (the cluster's folder is inside the job's exec folder).
+    waitFor(
+        () ->
+            processesMentioning(execDir).stream()
+                .noneMatch(
+                    p ->
+                        p.contains("StandaloneSessionClusterEntrypoint")
+                            || p.contains("TaskManagerRunner")),
+        20);
+    assertThat(processesMentioning(execDir)).isEmpty();
+
+    Matcher m = Pattern.compile("Flink cluster started in (\\d+) ms").matcher(log);
+    assertThat(m.find()).isTrue();
+    Matcher s = Pattern.compile("Flink cluster stopped in (\\d+) ms").matcher(log);
+    assertThat(s.find()).isTrue();
+    Matcher r = Pattern.compile("run ended with status 0 after (\\d+) ms").matcher(log);
+    assertThat(r.find()).isTrue();
+    System.out.printf(
+        "MEASURED e2e linear-regression --runner flink: submit-to-result %.1f s (CLI, incl. JVM"
+            + " start); %s; inside the job: cluster start %.1f s, run %.1f s, cluster stop %.1f s%n",
+        submitToResult.toMillis() / 1e3,
+        sub.out()
+            .lines()
+            .filter(l -> l.contains("FINISHED in"))
+            .findFirst()
+            .orElse("")
+            .replaceAll("^\\S+ ", ""),
+        Long.parseLong(m.group(1)) / 1e3,
+        Long.parseLong(r.group(1)) / 1e3,
+        Long.parseLong(s.group(1)) / 1e3);
   }
 
   @Test
