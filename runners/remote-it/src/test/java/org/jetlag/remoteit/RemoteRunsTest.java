@@ -496,6 +496,51 @@ class RemoteRunsTest {
   }
 
   @Test
+  void cancelWhileRunningOnFlinkStopsTheClusterAndLeavesNoProcessBehind() throws IOException {
+    // The logistic regression with 2 000 000 steps instead of 200: runs for minutes on Flink.
+    Path slow = work.resolve("slow-flink/graph.json");
+    Files.createDirectories(slow.getParent());
+    String g = Files.readString(repo.resolve("examples/logistic-regression/graph.json"));
+    Files.writeString(slow, g.replace("\"count\": 200}", "\"count\": 2000000}"));
+    assertThat(Files.readString(slow)).contains("2000000");
+    TapisClient c = alice(RetryPolicy.defaults());
+    TapisJob job =
+        RemoteJobs.submit(
+            c,
+            new Submission(
+                slow,
+                lrInputs(),
+                RunSettings.defaults().withRunner("flink"),
+                SYSTEM,
+                "jetlag-zip",
+                version,
+                Optional.empty(),
+                OptionalInt.empty(),
+                OptionalInt.of(2),
+                OptionalInt.of(10),
+                version),
+            work);
+    waitFor(() -> !emu.execDir(job.uuid()).isEmpty(), 30);
+    String execDir = emu.execDir(job.uuid());
+    // The run has started, so the cluster is up: a TaskManager of this job and the run's JVM.
+    waitFor(
+        () ->
+            processesMentioning(execDir).stream().anyMatch(p -> p.contains("TaskManagerRunner"))
+                && !processesMentioning(execDir + "/jetlag-work/graph.json").isEmpty(),
+        150);
+    waitFor(() -> "RUNNING".equals(c.status(job.uuid()).status()), 10);
+    Instant t0 = Instant.now();
+    c.cancel(job.uuid());
+    TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    assertThat(end.status()).isEqualTo("CANCELLED");
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 40);
+    System.out.printf(
+        "MEASURED cancel of a running Flink job to no process left (cluster JVMs included): %.1f"
+            + " s%n",
+        Duration.between(t0, Instant.now()).toMillis() / 1e3);
+  }
+
+  @Test
   void theFollowerResumesWhenTheConnectionDropsWhilePolling() {
     TapisClient c = alice(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)));
     TapisJob job =

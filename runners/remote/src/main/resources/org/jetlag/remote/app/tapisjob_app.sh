@@ -22,7 +22,11 @@ in="${_tapisExecSystemInputDir:-$PWD}"
 work="$PWD/jetlag-work"
 mkdir -p "$out" "$work"
 log="$out/jetlag.log"
-exec > >(tee -a "$log") 2>&1
+# scancel sends SIGTERM to every process of the job, tee included: tee ignores it (and ends when
+# this script does), and this script ignores SIGPIPE, so that a dead tee cannot kill it before
+# its traps have stopped the Flink cluster.
+exec > >(trap '' TERM INT; exec tee -a "$log") 2>&1
+trap '' PIPE
 
 say() { echo "jetlag-app: $(date -u +%H:%M:%S) $*"; }
 
@@ -74,22 +78,26 @@ start_flink_cluster() {
     "(JobManager and 1 TaskManager with ${SLURM_CPUS_ON_NODE:-1} slots on $(hostname))"
   run_args+=(--flink-master "$addr" --work-dir "$work/beam")
 }
+# A SIGTERM from here to every process recorded in cluster.json whose command line names this
+# cluster's folder. The JVMs run in sessions of their own, outside what Slurm's process tracking
+# (proctrack/linuxproc) signals on scancel, and Slurm SIGKILLs this script KillWait seconds after
+# its SIGTERM: so this comes first, takes no JVM start, and the JVMs then end on their own.
+term_flink_processes() {
+  [ "$FLINK_STARTED" -eq 1 ] && [ -f "$flink_dir/cluster.json" ] || return 0
+  local pid
+  for pid in $(grep -o '"pid" *: *[0-9]*' "$flink_dir/cluster.json" | grep -o '[0-9]*$'); do
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$flink_dir/"; then
+      kill -TERM "$pid" 2>/dev/null
+    fi
+  done
+}
 stop_flink_cluster() {
   [ "$FLINK_STARTED" -eq 1 ] || return 0
   FLINK_STARTED=0
-  local t0 pid
+  local t0
   t0=$(date +%s%N)
   say "stopping the Flink cluster"
-  # First a SIGTERM from here to every process recorded in cluster.json whose command line names
-  # this cluster's folder: the JVMs run in sessions of their own, and Slurm may SIGKILL this
-  # script soon after its SIGTERM (KillWait), so they must not depend on the stop command below.
-  if [ -f "$flink_dir/cluster.json" ]; then
-    for pid in $(grep -o '"pid" *: *[0-9]*' "$flink_dir/cluster.json" | grep -o '[0-9]*$'); do
-      if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$flink_dir/"; then
-        kill -TERM "$pid" 2>/dev/null
-      fi
-    done
-  fi
+  term_flink_processes
   # Then 'jetlag cluster stop': waits for them (matched by PID and start time), SIGKILL after
   # 15 s, removes the cluster's temporary folder.
   timeout -k 5 45 "$JETLAG_RUNTIME/bin/jetlag" cluster stop --dir "$flink_dir" ||
@@ -110,7 +118,9 @@ on_exit() {
 }
 trap on_exit EXIT
 # scancel sends SIGTERM to the batch script first: end with the usual status of a signal.
-trap 'say "cancelled (SIGTERM)"; [ -n "${child:-}" ] && kill -TERM "$child" 2>/dev/null; wait "${child:-}" 2>/dev/null; exit 143' TERM
+# The Flink cluster's JVMs are signalled first (term_flink_processes), before anything that could
+# take long; the EXIT trap then waits for them with 'jetlag cluster stop' if Slurm lets it.
+trap 'term_flink_processes; say "cancelled (SIGTERM)"; [ -n "${child:-}" ] && kill -TERM "$child" 2>/dev/null; wait "${child:-}" 2>/dev/null; exit 143' TERM
 
 say "job ${_tapisJobUUID:-?} on $(hostname) (Slurm job ${SLURM_JOB_ID:-?}, ${SLURM_CPUS_ON_NODE:-?} cores)"
 : "${JETLAG_RUNTIME:?JETLAG_RUNTIME is not set: the app definition must give the runtime folder}"
