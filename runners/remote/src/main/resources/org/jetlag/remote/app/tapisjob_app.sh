@@ -147,8 +147,8 @@ prev=
 while IFS= read -r a; do
   [ -n "$a" ] || continue
   [ "$prev" = --runner ] && runner="$a"
-  if [ "$prev" = --flink-master ] || [ "$prev" = --work-dir ]; then
-    say "run-args.txt: $prev is the app's to set"
+  if [ "$a" = --flink-master ] || [ "$a" = --work-dir ]; then
+    say "run-args.txt: $a is the app's to set, not the bundle's"
     exit 65
   fi
   run_args+=("$a")
