@@ -2,7 +2,11 @@
 # Installs the JetLag runtime that remote jobs run with into DIR, once per version, on the HPC
 # system (here: this machine, reached by the tests over sshd). The runtime is the project's own
 # build: runners/cli/target/jetlag-cli-*.jar and target/lib, a bin/jetlag launcher, and VERSION,
-# which every job bundle checks before it runs. Idempotent: an identical install is left alone;
+# which every job bundle checks before it runs; for '--runner flink' also the Flink cluster's
+# classpath (runners/flink-dist/target/flink-lib/) and the Beam job jar
+# (runners/beam-job/target/jetlag-beam-job.jar), at the same relative paths under DIR, where
+# 'jetlag cluster start' and 'jetlag run --runner flink' find them (bin/jetlag passes DIR as
+# -Djetlag.home; see org.jetlag.flink.cluster.JetLagFiles). Idempotent: an identical install is left alone;
 # another one is replaced atomically (new folder, then rename).
 # Usage: scripts/install-runtime.sh DIR        (build first: ./mvnw install -DskipTests)
 set -euo pipefail
@@ -16,17 +20,27 @@ for f in "$target"/jetlag-cli-*.jar; do
 done
 [ -n "$jar" ] && [ -d "$target/lib" ] ||
   { echo "install-runtime: no $target/jetlag-cli-*.jar and lib/: build first (./mvnw install -DskipTests)" >&2; exit 1; }
+flinklib="$repo/runners/flink-dist/target/flink-lib"
+jobjar="$repo/runners/beam-job/target/jetlag-beam-job.jar"
+compgen -G "$flinklib/*.jar" >/dev/null && [ -f "$jobjar" ] ||
+  { echo "install-runtime: no $flinklib/*.jar or $jobjar: build first (./mvnw install -DskipTests)" >&2; exit 1; }
 version="$(basename "$jar" .jar)"
 version="${version#jetlag-cli-}"
 mkdir -p "$(dirname "$1")"
 dir="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 
-sums() { (cd "$1" && sha256sum jetlag-cli.jar lib/* | sort -k2); }
+sums() {
+  (cd "$1" && sha256sum jetlag-cli.jar lib/* runners/flink-dist/target/flink-lib/* \
+    runners/beam-job/target/jetlag-beam-job.jar | sort -k2)
+}
 stage="$(mktemp -d "$dir.new.XXXXXX")"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/lib" "$stage/bin"
 cp "$jar" "$stage/jetlag-cli.jar"
 cp "$target"/lib/*.jar "$stage/lib/"
+mkdir -p "$stage/runners/flink-dist/target/flink-lib" "$stage/runners/beam-job/target"
+cp "$flinklib"/*.jar "$stage/runners/flink-dist/target/flink-lib/"
+cp "$jobjar" "$stage/runners/beam-job/target/"
 cat >"$stage/bin/jetlag" <<'LAUNCHER'
 #!/usr/bin/env bash
 # The installed JetLag runtime's command (see scripts/install-runtime.sh).
@@ -36,8 +50,10 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
 # shellcheck disable=SC2086
+# jetlag.home: where 'jetlag cluster start' and 'jetlag run --runner flink' find the Flink
+# cluster's classpath and the Beam job jar (runners/flink-dist/..., runners/beam-job/... here).
 exec "$java" --add-opens=java.base/java.nio=ALL-UNNAMED -Xss4m ${JETLAG_JAVA_OPTS:-} \
-  -cp "$home/jetlag-cli.jar:$home/lib/*" org.jetlag.cli.Main "$@"
+  -Djetlag.home="$home" -cp "$home/jetlag-cli.jar:$home/lib/*" org.jetlag.cli.Main "$@"
 LAUNCHER
 chmod 0755 "$stage/bin/jetlag"
 sums "$stage" >"$stage/CHECKSUMS"

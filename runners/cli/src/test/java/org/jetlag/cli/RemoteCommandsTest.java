@@ -48,6 +48,31 @@ class RemoteCommandsTest {
   }
 
   @Test
+  void onlyTheLocalAndFlinkRunnersAreAccepted() {
+    CliRun r =
+        CliRun.of(
+            "submit",
+            "../../examples/kmeans/graph.json",
+            "--target",
+            "tapis:hpc",
+            "--runner",
+            "direct");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--runner").contains("[local, flink]").contains("'direct'");
+    // A valid runner gets past the options: it fails later, for want of a login.
+    CliRun ok =
+        CliRun.of(
+            "submit",
+            "../../examples/kmeans/graph.json",
+            "--target",
+            "tapis:hpc",
+            "--runner",
+            "flink");
+    assertThat(ok.code()).as(ok.toString()).isEqualTo(ExitCodes.RUN_FAILED);
+    assertThat(ok.err()).contains("not logged in");
+  }
+
+  @Test
   void thePasswordIsNeverAnOption() {
     CliRun r =
         CliRun.of(

@@ -26,6 +26,11 @@ final class Cli {
   }
 
   Result run(String... args) {
+    return run(180, args);
+  }
+
+  /** Runs {@code bin/jetlag args}, killed (and the test failed) after {@code seconds}. */
+  Result run(int seconds, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(repo.resolve("bin/jetlag").toString());
     cmd.addAll(List.of(args));
@@ -37,9 +42,10 @@ final class Cli {
       Path err = Files.createTempFile("cli-", ".err");
       try {
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new AssertionError("jetlag " + String.join(" ", args) + ": no result after 180 s");
+          throw new AssertionError(
+              "jetlag " + String.join(" ", args) + ": no result after " + seconds + " s");
         }
         return new Result(
             p.exitValue(),

@@ -3,6 +3,7 @@ package org.jetlag.remoteit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.jetlag.arrow.Allocators;
@@ -28,6 +31,9 @@ import org.jetlag.arrow.NpyFiles;
 import org.jetlag.graph.DType;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.graph.Shape;
+import org.jetlag.perf.Span;
+import org.jetlag.perf.Trace;
+import org.jetlag.perf.TraceJson;
 import org.jetlag.remote.RemoteJobs;
 import org.jetlag.remote.RetryPolicy;
 import org.jetlag.remote.RunSettings;
@@ -286,6 +292,95 @@ class RemoteRunsTest {
   }
 
   @Test
+  void withRunnerFlinkTheJobStartsAFlinkClusterInTheAllocationAndStopsIt() throws IOException {
+    Path graph = repo.resolve("examples/linear-regression/graph.json");
+    Instant t0 = Instant.now();
+    Cli.Result sub =
+        cli.run(
+            420,
+            "submit",
+            graph.toString(),
+            "--target",
+            "tapis:" + SYSTEM,
+            "--runner",
+            "flink",
+            "--cores",
+            "2",
+            "--minutes",
+            "10",
+            "--wait");
+    Duration submitToResult = Duration.between(t0, Instant.now());
+    assertThat(sub.code()).as(sub.all()).isZero();
+    String uuid = uuidOf(sub);
+    assertThat(sub.out()).contains("FINISHED in");
+    String execDir = emu.execDir(uuid);
+    assertThat(execDir).isNotEmpty();
+
+    Path remote = work.resolve("flink-remote");
+    Cli.Result fetch = cli.run("job", uuid, "fetch", "--to", remote.toString());
+    assertThat(fetch.code()).as(fetch.all()).isZero();
+    String log = Files.readString(remote.resolve("jetlag.log"));
+    assertThat(log)
+        .contains("cluster start --dir")
+        .contains("Flink cluster started in")
+        .contains("--runner flink")
+        .contains("--flink-master 127.0.0.1:")
+        .contains("Flink cluster stopped in");
+
+    Path local = work.resolve("flink-local");
+    Cli.Result run =
+        cli.run("run", graph.toString(), "--output", local.toString(), "--threads", "2", "--quiet");
+    assertThat(run.code()).as(run.all()).isZero();
+    for (String out : List.of("coef", "residual_norm")) {
+      assertThat(values(remote.resolve(out + ".arrow")))
+          .as("output %s", out)
+          .containsExactly(values(local.resolve(out + ".arrow")));
+    }
+    Trace trace = TraceJson.read(remote.resolve("trace.json"));
+    assertThat(trace.info().runner()).startsWith("flink@127.0.0.1:");
+    assertThat(trace.spans()).extracting(Span::worker).anyMatch(w -> w.startsWith("taskmanager "));
+    JsonNode jobs =
+        new ObjectMapper().readTree(remote.resolve("trace.json.flink-jobs.json").toFile());
+    assertThat(jobs.size()).as("Flink's per-job details came back").isPositive();
+    assertThat(jobs.get(0).path("state").asText()).isEqualTo("FINISHED");
+    try (Stream<Path> logs = Files.list(remote.resolve("flink-logs"))) {
+      assertThat(logs.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.contains("jobmanager") || n.contains("standalonesession"))
+          .anyMatch(n -> n.contains("taskmanager") || n.contains("taskexecutor"));
+    }
+    // No Flink JVM of this job is left (the cluster's folder is inside the job's exec folder).
+    waitFor(
+        () ->
+            processesMentioning(execDir).stream()
+                .noneMatch(
+                    p ->
+                        p.contains("StandaloneSessionClusterEntrypoint")
+                            || p.contains("TaskManagerRunner")),
+        20);
+    assertThat(processesMentioning(execDir)).isEmpty();
+
+    Matcher m = Pattern.compile("Flink cluster started in (\\d+) ms").matcher(log);
+    assertThat(m.find()).isTrue();
+    Matcher s = Pattern.compile("Flink cluster stopped in (\\d+) ms").matcher(log);
+    assertThat(s.find()).isTrue();
+    Matcher r = Pattern.compile("run ended with status 0 after (\\d+) ms").matcher(log);
+    assertThat(r.find()).isTrue();
+    System.out.printf(
+        "MEASURED e2e linear-regression --runner flink: submit-to-result %.1f s (CLI, incl. JVM"
+            + " start); %s; inside the job: cluster start %.1f s, run %.1f s, cluster stop %.1f s%n",
+        submitToResult.toMillis() / 1e3,
+        sub.out()
+            .lines()
+            .filter(l -> l.contains("FINISHED in"))
+            .findFirst()
+            .orElse("")
+            .replaceAll("^\\S+ ", ""),
+        Long.parseLong(m.group(1)) / 1e3,
+        Long.parseLong(r.group(1)) / 1e3,
+        Long.parseLong(s.group(1)) / 1e3);
+  }
+
+  @Test
   void aJobWaitsInTheQueueBehindAnotherAndThenRuns() throws IOException {
     // Someone else's job holds both cores of the only node for 6 s.
     String blocker =
@@ -397,6 +492,51 @@ class RemoteRunsTest {
     waitFor(() -> processesMentioning(execDir).isEmpty(), 20);
     System.out.printf(
         "MEASURED cancel of a running job to no process left: %.1f s%n",
+        Duration.between(t0, Instant.now()).toMillis() / 1e3);
+  }
+
+  @Test
+  void cancelWhileRunningOnFlinkStopsTheClusterAndLeavesNoProcessBehind() throws IOException {
+    // The logistic regression with 2 000 000 steps instead of 200: runs for minutes on Flink.
+    Path slow = work.resolve("slow-flink/graph.json");
+    Files.createDirectories(slow.getParent());
+    String g = Files.readString(repo.resolve("examples/logistic-regression/graph.json"));
+    Files.writeString(slow, g.replace("\"count\": 200}", "\"count\": 2000000}"));
+    assertThat(Files.readString(slow)).contains("2000000");
+    TapisClient c = alice(RetryPolicy.defaults());
+    TapisJob job =
+        RemoteJobs.submit(
+            c,
+            new Submission(
+                slow,
+                lrInputs(),
+                RunSettings.defaults().withRunner("flink"),
+                SYSTEM,
+                "jetlag-zip",
+                version,
+                Optional.empty(),
+                OptionalInt.empty(),
+                OptionalInt.of(2),
+                OptionalInt.of(10),
+                version),
+            work);
+    waitFor(() -> !emu.execDir(job.uuid()).isEmpty(), 30);
+    String execDir = emu.execDir(job.uuid());
+    // The run has started, so the cluster is up: a TaskManager of this job and the run's JVM.
+    waitFor(
+        () ->
+            processesMentioning(execDir).stream().anyMatch(p -> p.contains("TaskManagerRunner"))
+                && !processesMentioning(execDir + "/jetlag-work/graph.json").isEmpty(),
+        150);
+    waitFor(() -> "RUNNING".equals(c.status(job.uuid()).status()), 10);
+    Instant t0 = Instant.now();
+    c.cancel(job.uuid());
+    TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    assertThat(end.status()).isEqualTo("CANCELLED");
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 40);
+    System.out.printf(
+        "MEASURED cancel of a running Flink job to no process left (cluster JVMs included): %.1f"
+            + " s%n",
         Duration.between(t0, Instant.now()).toMillis() / 1e3);
   }
 

@@ -124,6 +124,7 @@ public record JobBundle(
         settings.runArgs().forEach(a -> args.append(a).append('\n'));
         write(stage.resolve("run-args.txt"), args.toString());
         ObjectNode s = JSON.createObjectNode();
+        s.put("runner", settings.runner());
         settings.chunkBytes().ifPresent(b -> s.put("chunkBytes", b));
         settings.memoryBytes().ifPresent(b -> s.put("memoryBytes", b));
         settings.timeout().ifPresent(t -> s.put("timeoutMillis", t.toMillis()));

@@ -18,6 +18,7 @@ import org.jetlag.arrow.Allocators;
 import org.jetlag.arrow.ArrowFiles;
 import org.jetlag.arrow.NdArray;
 import org.jetlag.arrow.NpyFiles;
+import org.jetlag.graph.JetLagException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +72,27 @@ class JobBundleTest {
       assertThat(arrow.toDoubles()).containsExactly(npy.toDoubles());
     }
     assertThat(b.size()).isLessThan(200_000);
+  }
+
+  @Test
+  void theFlinkRunnerIsAskedForWithoutAMasterAddress(@TempDir Path tmp) throws IOException {
+    RunSettings settings = RunSettings.defaults().withRunner("flink");
+    assertThat(settings.runArgs()).containsExactly("--runner", "flink");
+    assertThat(RunSettings.defaults().runArgs()).isEmpty();
+    assertThat(RunSettings.defaults().runner()).isEqualTo("local");
+    JobBundle b =
+        JobBundle.create(
+            EXAMPLE.resolve("graph.json"), inputs(), settings, "9.9", "9.9", tmp.resolve("b.zip"));
+    Path dir = tmp.resolve("unpacked");
+    SafeArchives.unpack(b.zip(), dir);
+    assertThat(Files.readString(dir.resolve("run-args.txt")))
+        .isEqualTo("--runner\nflink\n")
+        .doesNotContain("--flink-master");
+    JsonNode m = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+    assertThat(m.get("settings").get("runner").asText()).isEqualTo("flink");
+    assertThatThrownBy(() -> RunSettings.defaults().withRunner("direct"))
+        .isInstanceOf(JetLagException.class)
+        .hasMessageContaining("[local, flink]");
   }
 
   @Test

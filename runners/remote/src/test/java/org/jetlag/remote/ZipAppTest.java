@@ -24,14 +24,17 @@ class ZipAppTest {
   }
 
   @Test
-  void theScriptParsesAndMarksWhereFlinkGoes(@TempDir Path tmp)
+  void theScriptParsesAndStartsAndStopsFlinkOnlyWhenAskedFor(@TempDir Path tmp)
       throws IOException, InterruptedException {
     String script = new String(ZipApp.resource("tapisjob_app.sh"), StandardCharsets.UTF_8);
     assertThat(script)
         .contains("start_flink_cluster()")
         .contains("stop_flink_cluster()")
         .contains("trap on_exit EXIT")
-        .contains("NOT YET")
+        .contains("cluster start --dir \"$flink_dir\" --slots \"${SLURM_CPUS_ON_NODE:-1}\"")
+        .contains("cluster stop --dir \"$flink_dir\"")
+        .contains("run_args+=(--flink-master \"$addr\" --work-dir \"$work/beam\")")
+        .contains("TaskManagers on further nodes\n# are NOT done yet")
         .contains("sha256sum --quiet -c SHA256SUMS")
         .contains("runtime version mismatch");
     Path f = tmp.resolve("tapisjob_app.sh");

@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "%nExamples:",
       "  jetlag submit examples/kmeans/graph.json --target tapis:my-cluster --wait",
+      "  jetlag submit examples/kmeans/graph.json --target tapis:my-cluster --runner flink"
+          + " --cores 4 --wait",
       "  jetlag submit big.json --target tapis:my-cluster --queue normal --nodes 1 --cores 16"
           + " --minutes 30 -i X=X.npy",
       "%nSee docs/remote.md."
@@ -108,6 +110,16 @@ public final class SubmitCommand implements Callable<Integer> {
   Long chunkBytes;
 
   @Option(
+      names = "--runner",
+      paramLabel = "RUNNER",
+      description =
+          "local (default): the local runner on the allocation's first node, with its cores as"
+              + " threads; flink: a Flink session cluster started inside the allocation"
+              + " (JobManager and one TaskManager on the first node, a slot per core), stopped"
+              + " when the job ends.")
+  String runner = "local";
+
+  @Option(
       names = "--wait",
       description =
           "Follow the job with a live status line until it ends; exit 0 only if it FINISHED.")
@@ -131,6 +143,11 @@ public final class SubmitCommand implements Callable<Integer> {
             spec.commandLine(), "--nodes, --cores, --minutes: expected at least 1, got " + v);
       }
     }
+    if (!RunSettings.RUNNERS.contains(runner)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--runner: expected one of " + RunSettings.RUNNERS + ", got '" + runner + "'");
+    }
     Map<String, Path> files = resolveInputs();
     Submission s =
         new Submission(
@@ -139,7 +156,8 @@ public final class SubmitCommand implements Callable<Integer> {
             new RunSettings(
                 chunkBytes == null ? OptionalLong.empty() : OptionalLong.of(chunkBytes),
                 OptionalLong.empty(),
-                Optional.empty()),
+                Optional.empty(),
+                runner),
             system,
             app,
             appVersion == null ? Remote.version() : appVersion,
