@@ -29,6 +29,20 @@ public final class ChromeTrace {
     AtomicFiles.write(file, w -> write(t, w));
   }
 
+  /** A metadata event naming a process or a thread. */
+  private static void writeName(JsonGenerator g, String kind, int pid, int tid, String name)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("ph", "M");
+    g.writeNumberField("pid", pid);
+    g.writeNumberField("tid", tid);
+    g.writeStringField("name", kind);
+    g.writeObjectFieldStart("args");
+    g.writeStringField("name", name);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
   /** Writes the Chrome JSON of a trace. */
   public static void write(Trace t, Writer out) throws IOException {
     Map<String, Integer> pids = new LinkedHashMap<>();
@@ -87,6 +101,27 @@ public final class ChromeTrace {
         }
         g.writeEndObject();
         g.writeEndObject();
+      }
+      if (!t.phases().isEmpty()) {
+        // the client's phases: a process of their own, one row
+        int cp = pids.size() + 1;
+        int ct = tids.size() + 1;
+        writeName(g, "process_name", cp, 0, "client (" + t.info().graphName() + ")");
+        writeName(g, "thread_name", cp, ct, "phases");
+        for (Phase p : t.phases()) {
+          g.writeStartObject();
+          g.writeStringField("ph", "X");
+          g.writeStringField("name", p.name());
+          g.writeStringField("cat", "phase");
+          g.writeNumberField("pid", cp);
+          g.writeNumberField("tid", ct);
+          g.writeNumberField("ts", p.start());
+          g.writeNumberField("dur", p.duration());
+          g.writeObjectFieldStart("args");
+          g.writeStringField("name", p.name());
+          g.writeEndObject();
+          g.writeEndObject();
+        }
       }
       int pid = pids.values().iterator().next();
       for (CounterSample c : t.counters()) {

@@ -17,6 +17,8 @@ import org.jetlag.graph.Graph;
  * @param counters sampled counters, sorted by time
  * @param droppedSpans tasks that ran but whose spans were not kept (the span buffer was full); the
  *     node profiles still count them
+ * @param phases the client's own stretches of the run (preparation, job submission, collecting
+ *     outputs), in time order; empty for runners that do all the work themselves
  */
 public record Trace(
     RunInfo info,
@@ -24,7 +26,8 @@ public record Trace(
     List<NodeProfile> nodes,
     List<Span> spans,
     List<CounterSample> counters,
-    long droppedSpans) {
+    long droppedSpans,
+    List<Phase> phases) {
   /** Copies the lists. */
   public Trace {
     Objects.requireNonNull(info, "info");
@@ -32,6 +35,18 @@ public record Trace(
     nodes = List.copyOf(nodes);
     spans = List.copyOf(spans);
     counters = List.copyOf(counters);
+    phases = List.copyOf(phases);
+  }
+
+  /** A trace without client phases. */
+  public Trace(
+      RunInfo info,
+      Graph graph,
+      List<NodeProfile> nodes,
+      List<Span> spans,
+      List<CounterSample> counters,
+      long droppedSpans) {
+    this(info, graph, nodes, spans, counters, droppedSpans, List.of());
   }
 
   /** The profile of one node, if it ran. */

@@ -97,6 +97,26 @@ public final class TraceJson {
       g.writeEndArray();
       g.writeEndObject();
       g.writeNumberField("droppedSpans", t.droppedSpans());
+      if (!t.phases()
+          .isEmpty()) { // absent for runners without phases: their files stay as they were
+        g.writeObjectFieldStart("phases");
+        g.writeArrayFieldStart("name");
+        for (Phase p : t.phases()) {
+          g.writeString(p.name());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("start");
+        for (Phase p : t.phases()) {
+          g.writeNumber(p.start());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("end");
+        for (Phase p : t.phases()) {
+          g.writeNumber(p.end());
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
       g.writeEndObject();
       g.writeRaw('\n');
     }
@@ -257,13 +277,25 @@ public final class TraceJson {
                 c.get("time").get(k).asDouble(),
                 c.get("value").get(k).asDouble()));
       }
+      List<Phase> phases = new ArrayList<>();
+      JsonNode p = root.get("phases");
+      if (p != null) {
+        for (int k = 0; k < p.get("name").size(); k++) {
+          phases.add(
+              new Phase(
+                  p.get("name").get(k).asText(),
+                  p.get("start").get(k).asDouble(),
+                  p.get("end").get(k).asDouble()));
+        }
+      }
       return new Trace(
           info,
           GraphJson.parse(root.get("graph").toString(), source + " (graph)"),
           nodes,
           spans,
           counters,
-          root.path("droppedSpans").asLong());
+          root.path("droppedSpans").asLong(),
+          phases);
     } catch (NullPointerException | IllegalArgumentException e) {
       throw new JetLagException(source + ": malformed JetLag trace: " + e, e);
     }

@@ -35,6 +35,17 @@ public final class TraceChecks {
   public static void assertConsistent(Trace t) {
     double wall = t.info().wallMicros();
     assertThat(wall).as("wall time").isGreaterThanOrEqualTo(0);
+    Phase before = null;
+    for (Phase p : t.phases()) {
+      assertThat(p.start()).as("start of phase %s", p.name()).isGreaterThanOrEqualTo(-EPS);
+      assertThat(p.end()).as("end of phase %s", p.name()).isLessThanOrEqualTo(wall + EPS);
+      if (before != null) {
+        assertThat(p.start())
+            .as("phase %s starts after %s ends", p.name(), before.name())
+            .isGreaterThanOrEqualTo(before.end() - EPS);
+      }
+      before = p;
+    }
     List<Span> spans = t.spans();
     for (int i = 0; i < spans.size(); i++) {
       Span s = spans.get(i);

@@ -47,6 +47,50 @@ class TraceModelTest {
   }
 
   @org.junit.jupiter.api.Test
+  void clientPhasesRoundTripAndExportOnTheirOwnRow(@TempDir Path dir) throws IOException {
+    Trace g = TraceGenerator.seeded(5).generate();
+    double wall = g.info().wallMicros();
+    Trace t =
+        new Trace(
+            g.info(),
+            g.graph(),
+            g.nodes(),
+            g.spans(),
+            g.counters(),
+            g.droppedSpans(),
+            java.util.List.of(
+                new Phase("prepare", 0, wall / 4),
+                new Phase("job 1 (submit and run)", wall / 4, wall)));
+    TraceChecks.assertConsistent(t);
+    Path a = dir.resolve("p.json");
+    TraceJson.write(t, a);
+    assertThat(TraceJson.read(a)).isEqualTo(t);
+    assertThat(TraceJson.read(a).phases())
+        .extracting(Phase::name)
+        .containsExactly("prepare", "job 1 (submit and run)");
+    StringWriter w = new StringWriter();
+    ChromeTrace.write(t, w);
+    assertThat(TraceChecks.assertChromeValid(w.toString())).isEqualTo(t.spans().size() + 2);
+    assertThat(w.toString()).contains("\"client (").contains("\"job 1 (submit and run)\"");
+    // a trace without phases writes no phases field: local runners' files stay as they were
+    StringWriter plain = new StringWriter();
+    TraceJson.write(g, plain);
+    assertThat(plain.toString()).doesNotContain("\"phases\"");
+    // phases out of order are caught
+    Trace bad =
+        new Trace(
+            g.info(),
+            g.graph(),
+            g.nodes(),
+            g.spans(),
+            g.counters(),
+            0,
+            java.util.List.of(new Phase("b", wall / 2, wall), new Phase("a", 0, wall / 2 + 1)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceChecks.assertConsistent(bad))
+        .isInstanceOf(AssertionError.class);
+  }
+
+  @org.junit.jupiter.api.Test
   void theChecksCatchOverlapsAndUnknownNodes() {
     Trace t = TraceGenerator.seeded(1).withThreads(1).withSpans(10).generate();
     Span a = t.spans().get(0);

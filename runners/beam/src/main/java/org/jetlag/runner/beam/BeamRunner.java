@@ -368,6 +368,8 @@ public final class BeamRunner implements Runner {
       }
       Map<String, Lowering.Input> inputs = stageInputs(graph, request, ex);
       List<org.apache.beam.sdk.metrics.MetricResults> metrics = new ArrayList<>();
+      List<org.jetlag.perf.Phase> phases = new ArrayList<>();
+      java.util.function.LongSupplier micros = () -> (System.nanoTime() - t0) / 1000;
       String[] args = engine.args(runId, Paths.get(ex.dir())).toArray(String[]::new);
       Lowering.Stages stages =
           new Lowering.Stages() {
@@ -381,6 +383,11 @@ public final class BeamRunner implements Runner {
               if (run.cancelled.get()) {
                 throw new CancellationException("run cancelled");
               }
+              double submitted = micros.getAsLong();
+              if (phases.isEmpty()) {
+                phases.add(
+                    new org.jetlag.perf.Phase("prepare (stage inputs, lower)", 0, submitted));
+              }
               PipelineResult r = p.run();
               run.pipeline.set(r);
               if (run.cancelled.get()) {
@@ -393,6 +400,11 @@ public final class BeamRunner implements Runner {
               if (state != null && state != PipelineResult.State.DONE) {
                 throw new RunFailure("Beam run on " + name() + " ended " + state, null, null);
               }
+              phases.add(
+                  new org.jetlag.perf.Phase(
+                      "job " + (phases.size()) + " (submit and run on " + name() + ")",
+                      submitted,
+                      micros.getAsLong()));
               try {
                 metrics.add(r.metrics());
               } catch (UnsupportedOperationException e) {
@@ -410,6 +422,7 @@ public final class BeamRunner implements Runner {
               request.options().chunkBytes(),
               ex);
       Map<String, NdArray> outs = new LinkedHashMap<>();
+      double collect = micros.getAsLong();
       List<Node> outNodes = graph.graph().outputNodes();
       try {
         for (int i = 0; i < outNodes.size(); i++) {
@@ -420,6 +433,7 @@ public final class BeamRunner implements Runner {
         outs.values().forEach(NdArray::close);
         throw e;
       }
+      phases.add(new org.jetlag.perf.Phase("collect outputs", collect, micros.getAsLong()));
       long wall = System.nanoTime() - t0;
       RunInfo info =
           new RunInfo(
@@ -432,7 +446,8 @@ public final class BeamRunner implements Runner {
               Versions.jetlag(),
               request.options().chunkBytes());
       Trace trace =
-          BeamTrace.build(graph, ex, metrics, info, startMicros, request.options().maxSpans());
+          BeamTrace.build(
+              graph, ex, metrics, info, startMicros, request.options().maxSpans(), phases);
       if (jobDetails != null && engine instanceof Engine.FlinkCluster) {
         Engine.FlinkCluster c = (Engine.FlinkCluster) engine;
         writeJobDetails(c.control().jobDetails(c.master(), runId));

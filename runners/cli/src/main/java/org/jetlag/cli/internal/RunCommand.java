@@ -294,6 +294,15 @@ final class RunCommand
         }
         out.println();
         out.print(r.profile().table(15));
+        if (!r.trace().phases().isEmpty()) {
+          StringBuilder b = new StringBuilder("phases:");
+          for (org.jetlag.perf.Phase p : r.trace().phases()) {
+            b.append(' ')
+                .append(p.name())
+                .append(String.format(java.util.Locale.ROOT, " %.1f s;", p.duration() / 1e6));
+          }
+          out.println(b.substring(0, b.length() - 1));
+        }
         for (String advice : Advice.of(r.trace())) {
           out.println("advice: " + advice);
         }

@@ -52,6 +52,7 @@ public final class BeamTrace {
    *
    * @param startEpochMicros when the client started the run (epoch microseconds)
    * @param maxSpans spans kept at most (the earliest); the rest are counted as dropped
+   * @param phases the client's phases (preparation, each job's submission and run, collection)
    */
   public static Trace build(
       TypedGraph g,
@@ -59,7 +60,8 @@ public final class BeamTrace {
       List<MetricResults> metrics,
       RunInfo info,
       long startEpochMicros,
-      long maxSpans) {
+      long maxSpans,
+      List<org.jetlag.perf.Phase> phases) {
     List<Logged> logged = read(ex);
     logged.sort(Comparator.comparingLong(Logged::start).thenComparing(Logged::path));
     List<Span> spans = new ArrayList<>();
@@ -157,7 +159,7 @@ public final class BeamTrace {
               a[2],
               a[3]));
     }
-    return new Trace(info, g.graph(), profiles, spans, List.of(), dropped);
+    return new Trace(info, g.graph(), profiles, spans, List.of(), dropped, phases);
   }
 
   private static String opOf(TypedGraph g, String path) {
