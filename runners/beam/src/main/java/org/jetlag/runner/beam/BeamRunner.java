@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -513,30 +512,15 @@ public final class BeamRunner implements Runner {
         out.put(name, new Lowering.Input(f.toString(), OpKind.IoFn.READ_NPY, a.type()));
       } else {
         Path f = req.baseDir().resolve(((RunRequest.InputSource.File) s.get()).path());
-        OpKind.IoFn fn = readerFor(f);
         try {
-          TensorType t =
-              fn == OpKind.IoFn.READ_CSV
-                  ? Planner.csvType(f, declared, false, ',')
-                  : Planner.header(fn, f, declared);
-          out.put(name, new Lowering.Input(f.toAbsolutePath().toString(), fn, t));
+          TensorType t = Planner.fileType(f, declared);
+          out.put(name, new Lowering.Input(f.toAbsolutePath().toString(), Planner.readerFor(f), t));
         } catch (ArrayFileException e) {
           throw RunFailure.at(n.id(), n.op(), "input '" + name + "': " + e.getMessage(), e);
         }
       }
     }
     return out;
-  }
-
-  private static OpKind.IoFn readerFor(Path f) {
-    String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".npy")) {
-      return OpKind.IoFn.READ_NPY;
-    }
-    if (name.endsWith(".csv") || name.endsWith(".txt")) {
-      return OpKind.IoFn.READ_CSV;
-    }
-    return OpKind.IoFn.READ_ARROW;
   }
 
   private NdArray assemble(Exchange ex, int index, TensorType type) {

@@ -155,6 +155,35 @@ public final class Planner {
     onValue.accept(t);
   }
 
+  /** The reader op for a file name's extension. */
+  public static OpKind.IoFn readerFor(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".npy")) {
+      return OpKind.IoFn.READ_NPY;
+    }
+    if (name.endsWith(".csv") || name.endsWith(".txt")) {
+      return OpKind.IoFn.READ_CSV;
+    }
+    if (name.endsWith(".arrow") || name.endsWith(".feather") || name.endsWith(".ipc")) {
+      return OpKind.IoFn.READ_ARROW;
+    }
+    throw new ArrayFileException(
+        file, "unknown file type: expected a name ending in .arrow, .feather, .npy or .csv");
+  }
+
+  /**
+   * The concrete type of a graph input given as a file (reader by extension; CSV without a header,
+   * comma-separated, rows counted).
+   *
+   * @throws ArrayFileException when the file is missing, of an unknown type or unreadable
+   */
+  public static TensorType fileType(Path file, TensorType declared) {
+    OpKind.IoFn fn = readerFor(file);
+    return fn == OpKind.IoFn.READ_CSV
+        ? csvType(file, declared, false, ',')
+        : header(fn, file, declared);
+  }
+
   /** The type a file holds, from its header (CSV: read to count rows). */
   public static TensorType header(OpKind.IoFn fn, Path file, TensorType declared) {
     switch (fn) {

@@ -357,6 +357,18 @@ public final class Lowering {
                         .withSideInputs(sides)));
       }
 
+      /**
+       * A result computed whole (one chunk, key 0) split into the rows per chunk of its leading
+       * length, like every other array of that length.
+       */
+      PCollection<KV<Long, ChunkData>> split(PCollection<KV<Long, ChunkData>> whole) {
+        return whole
+            .setCoder(Fns.KV_CODER)
+            .apply(step() + "/values", org.apache.beam.sdk.transforms.Values.create())
+            .setCoder(ChunkCoder.of())
+            .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(outT()))));
+      }
+
       void perChunk(Value v) {
         put(v.chunks().apply(step(), ParDo.of(new Fns.PerChunk(tag(), params, outT()))));
       }
@@ -458,13 +470,11 @@ public final class Lowering {
                   Create.of(KV.of(0L, ChunkData.of(Block.allocate(DType.BOOL, 1), Shape.SCALAR, 0)))
                       .withCoder(Fns.KV_CODER));
           result =
-              one.apply(
+              split(
+                  one.apply(
                       step(),
-                      ParDo.of(new Fns.Apply(tag, group, sides, out, false)).withSideInputs(sides))
-                  .setCoder(Fns.KV_CODER)
-                  .apply(step() + "/values", org.apache.beam.sdk.transforms.Values.create())
-                  .setCoder(ChunkCoder.of())
-                  .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(t))));
+                      ParDo.of(new Fns.Apply(tag, group, sides, out, false))
+                          .withSideInputs(sides)));
         } else if (joined.size() == 1) {
           result =
               joined
@@ -650,12 +660,7 @@ public final class Lowering {
                     ParDo.of(new Fns.Product(tag(), bv, t, dot, a.chunked())).withSideInputs(bv));
         if (!a.chunked()) {
           // one product of the whole: split like every array of the result's leading length
-          product =
-              product
-                  .setCoder(Fns.KV_CODER)
-                  .apply(step() + "/values", org.apache.beam.sdk.transforms.Values.create())
-                  .setCoder(ChunkCoder.of())
-                  .apply(step() + "/split", ParDo.of(new Fns.SplitRows(rpc(t))));
+          product = split(product);
         }
         put(product);
       }
@@ -733,9 +738,9 @@ public final class Lowering {
         if (fn == OpKind.ControlFn.COMPOSITE) {
           outs = graph(body, bodyPath, s.step + n.id() + "/", ins, bt);
         } else if (driveLoops && s.path.isEmpty()) {
-          outs = drive(body, bodyPath, ins, inTypes, bt);
+          outs = drive(loopPlan(body, bodyPath, ins, inTypes, bt));
         } else {
-          outs = unroll(body, bodyPath, ins, inTypes, bt);
+          outs = unroll(loopPlan(body, bodyPath, ins, inTypes, bt));
         }
         for (String o : s.g.outputPorts(n.id())) {
           s.values.put(new PortRef(n.id(), o), outs.get(o));
@@ -744,12 +749,20 @@ public final class Lowering {
       }
 
       /**
-       * A loop driven from the client: the pipeline so far runs, saving the loop's inputs and every
-       * value still needed after the loop in the run folder; then each iteration runs as its own
-       * pipeline, loading the state and saving the next; then a new pipeline loads what the rest of
-       * the graph needs. Save and load tasks are measured as the loop node's work.
+       * A loop with a count, ready to run: its inputs split into carried state and fixed values,
+       * and the body to repeat with its types. The loop-invariant part, when there is one, is
+       * already lowered into the current pipeline, its results among the fixed values.
        */
-      private Map<String, Value> drive(
+      record LoopPlan(
+          long count,
+          List<String> carried,
+          Map<String, Value> state,
+          Map<String, Value> fixed,
+          TypedGraph body,
+          String bodyPath,
+          Map<PortRef, TensorType> types) {}
+
+      private LoopPlan loopPlan(
           TypedGraph body,
           String bodyPath,
           Map<String, Value> ins,
@@ -760,27 +773,45 @@ public final class Lowering {
         Map<String, Value> fixed = new LinkedHashMap<>();
         Map<String, Value> state = new LinkedHashMap<>();
         ins.forEach((k, v) -> (carried.contains(k) ? state : fixed).put(k, v));
-        TypedGraph iter = body;
-        Map<PortRef, TensorType> it = bt;
         Optional<Hoist> h = count == 0 ? Optional.empty() : Hoist.plan(body, bt, carried);
-        if (h.isPresent()) {
-          Map<String, Value> preIns = new LinkedHashMap<>();
-          Map<String, TensorType> preTypes = new LinkedHashMap<>();
-          for (Node pn : h.get().pre().graph().inputNodes()) {
-            String name = (String) h.get().pre().params(pn.id()).get("name");
-            preIns.put(name, fixed.get(name));
-            preTypes.put(name, fixed.get(name).type());
-          }
-          Map<PortRef, TensorType> pt =
-              Planner.types(h.get().pre(), preTypes, baseDir, bodyPath, t -> {});
-          Map<String, Value> hoisted =
-              graph(h.get().pre(), bodyPath, s.step + n.id() + "/pre/", preIns, pt);
-          fixed.putAll(hoisted);
-          Map<String, TensorType> bodyTypes = new LinkedHashMap<>(inTypes);
-          hoisted.forEach((k, v) -> bodyTypes.put(k, v.type()));
-          iter = h.get().body();
-          it = Planner.types(iter, bodyTypes, baseDir, bodyPath, t -> {});
+        if (h.isEmpty()) {
+          return new LoopPlan(count, carried, state, fixed, body, bodyPath, bt);
         }
+        Map<String, Value> preIns = new LinkedHashMap<>();
+        Map<String, TensorType> preTypes = new LinkedHashMap<>();
+        for (Node pn : h.get().pre().graph().inputNodes()) {
+          String name = (String) h.get().pre().params(pn.id()).get("name");
+          preIns.put(name, fixed.get(name));
+          preTypes.put(name, fixed.get(name).type());
+        }
+        Map<PortRef, TensorType> pt =
+            Planner.types(h.get().pre(), preTypes, baseDir, bodyPath, t -> {});
+        Map<String, Value> hoisted =
+            graph(h.get().pre(), bodyPath, s.step + n.id() + "/pre/", preIns, pt);
+        fixed.putAll(hoisted);
+        Map<String, TensorType> bodyTypes = new LinkedHashMap<>(inTypes);
+        hoisted.forEach((k, v) -> bodyTypes.put(k, v.type()));
+        TypedGraph iter = h.get().body();
+        return new LoopPlan(
+            count,
+            carried,
+            state,
+            fixed,
+            iter,
+            bodyPath,
+            Planner.types(iter, bodyTypes, baseDir, bodyPath, t -> {}));
+      }
+
+      /**
+       * A loop driven from the client: the pipeline so far runs, saving the loop's inputs and every
+       * value still needed after the loop in the run folder; then each iteration runs as its own
+       * pipeline, loading the state and saving the next; then a new pipeline loads what the rest of
+       * the graph needs. Save and load tasks are measured as the loop node's work.
+       */
+      private Map<String, Value> drive(LoopPlan lp) {
+        List<String> carried = lp.carried();
+        Map<String, Value> fixed = lp.fixed();
+        Map<String, Value> state = lp.state();
         Meter.Tag tag = tag();
         String base = s.step + n.id() + "/";
         Map<String, Saved> savedState = new LinkedHashMap<>();
@@ -795,13 +826,13 @@ public final class Lowering {
           }
         }
         flush();
-        for (long i = 0; i < count; i++) {
+        for (long i = 0; i < lp.count(); i++) {
           long started = Meter.now();
           String at = base + i + "/";
           Map<String, Value> in = new LinkedHashMap<>();
           savedState.forEach((k, sv) -> in.put(k, load(sv, at + "state/" + k + "/load", tag)));
           savedFixed.forEach((k, sv) -> in.put(k, load(sv, at + "fixed/" + k + "/load", tag)));
-          Map<String, Value> outs = graph(iter, bodyPath, at, in, it);
+          Map<String, Value> outs = graph(lp.body(), lp.bodyPath(), at, in, lp.types());
           for (String c : carried) {
             savedState.put(c, save(outs.get(c), at + "state/" + c + "/save", tag));
           }
@@ -850,42 +881,15 @@ public final class Lowering {
       }
 
       /** A loop with a count, unrolled: the invariant part once, then the body count times. */
-      private Map<String, Value> unroll(
-          TypedGraph body,
-          String bodyPath,
-          Map<String, Value> ins,
-          Map<String, TensorType> inTypes,
-          Map<PortRef, TensorType> bt) {
-        long count = count(s.g, n);
-        List<String> carried = s.g.carried(n.id());
-        Map<String, Value> fixed = new LinkedHashMap<>();
-        Map<String, Value> state = new LinkedHashMap<>();
-        ins.forEach((k, v) -> (carried.contains(k) ? state : fixed).put(k, v));
-        TypedGraph iter = body;
-        Map<PortRef, TensorType> it = bt;
-        Optional<Hoist> h = count == 0 ? Optional.empty() : Hoist.plan(body, bt, carried);
-        if (h.isPresent()) {
-          Map<String, Value> preIns = new LinkedHashMap<>();
-          Map<String, TensorType> preTypes = new LinkedHashMap<>();
-          for (Node pn : h.get().pre().graph().inputNodes()) {
-            String name = (String) h.get().pre().params(pn.id()).get("name");
-            preIns.put(name, fixed.get(name));
-            preTypes.put(name, fixed.get(name).type());
-          }
-          Map<PortRef, TensorType> pt =
-              Planner.types(h.get().pre(), preTypes, baseDir, bodyPath, t -> {});
-          Map<String, Value> hoisted =
-              graph(h.get().pre(), bodyPath, s.step + n.id() + "/pre/", preIns, pt);
-          fixed.putAll(hoisted);
-          Map<String, TensorType> bodyTypes = new LinkedHashMap<>(inTypes);
-          hoisted.forEach((k, v) -> bodyTypes.put(k, v.type()));
-          iter = h.get().body();
-          it = Planner.types(iter, bodyTypes, baseDir, bodyPath, t -> {});
-        }
-        for (long i = 0; i < count; i++) {
+      private Map<String, Value> unroll(LoopPlan lp) {
+        List<String> carried = lp.carried();
+        Map<String, Value> fixed = lp.fixed();
+        Map<String, Value> state = lp.state();
+        for (long i = 0; i < lp.count(); i++) {
           Map<String, Value> in = new LinkedHashMap<>(state);
           in.putAll(fixed);
-          Map<String, Value> outs = graph(iter, bodyPath, s.step + n.id() + "/" + i + "/", in, it);
+          Map<String, Value> outs =
+              graph(lp.body(), lp.bodyPath(), s.step + n.id() + "/" + i + "/", in, lp.types());
           for (String c : carried) {
             state.put(c, outs.get(c));
           }

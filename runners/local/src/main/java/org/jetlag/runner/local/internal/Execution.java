@@ -18,7 +18,6 @@ import org.jetlag.graph.Node;
 import org.jetlag.graph.PortRef;
 import org.jetlag.graph.TensorType;
 import org.jetlag.graph.TypedGraph;
-import org.jetlag.graph.ops.OpKind;
 import org.jetlag.graph.ops.Ops;
 import org.jetlag.perf.CounterSample;
 import org.jetlag.perf.NodeProfile;
@@ -206,11 +205,7 @@ public final class Execution {
       } else {
         Path p = base.resolve(((RunRequest.InputSource.File) s).path());
         try {
-          OpKind.IoFn fn = Sources.readerFor(p);
-          t =
-              fn == OpKind.IoFn.READ_CSV
-                  ? Planner.csvType(p, declared, false, ',')
-                  : Planner.header(fn, p, declared);
+          t = Planner.fileType(p, declared);
         } catch (ArrayFileException e) {
           throw RunFailure.at(n.id(), n.op(), "input '" + name + "': " + e.getMessage(), e);
         }
@@ -258,7 +253,7 @@ public final class Execution {
         inputs.put(
             name,
             Sources.readFile(
-                x, n, p, Sources.readerFor(p), inTypes.get(name), uses, x.streamable(n)));
+                x, n, p, Planner.readerFor(p), inTypes.get(name), uses, x.streamable(n)));
       }
     }
     return x.run(inputs);

@@ -3,7 +3,6 @@ package org.jetlag.runner.local.internal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.apache.arrow.memory.BufferAllocator;
 import org.jetlag.arrow.ArrayFileException;
@@ -21,22 +20,6 @@ import org.jetlag.graph.ops.OpKind;
 /** Turns caller arrays and files into run values split by the run's partitions. */
 final class Sources {
   private Sources() {}
-
-  /** The reader op for a file name's extension. */
-  static OpKind.IoFn readerFor(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".npy")) {
-      return OpKind.IoFn.READ_NPY;
-    }
-    if (name.endsWith(".csv") || name.endsWith(".txt")) {
-      return OpKind.IoFn.READ_CSV;
-    }
-    if (name.endsWith(".arrow") || name.endsWith(".feather") || name.endsWith(".ipc")) {
-      return OpKind.IoFn.READ_ARROW;
-    }
-    throw new ArrayFileException(
-        file, "unknown file type: expected a name ending in .arrow, .feather, .npy or .csv");
-  }
 
   /**
    * A caller's array as a value. Its memory is shared, not copied, wherever a chunk of the run's
