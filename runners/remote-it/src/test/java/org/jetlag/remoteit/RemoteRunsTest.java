@@ -34,14 +34,16 @@ import org.jetlag.graph.Shape;
 import org.jetlag.perf.Span;
 import org.jetlag.perf.Trace;
 import org.jetlag.perf.TraceJson;
+import org.jetlag.remote.JobService;
+import org.jetlag.remote.RemoteJob;
 import org.jetlag.remote.RemoteJobs;
 import org.jetlag.remote.RetryPolicy;
 import org.jetlag.remote.RunSettings;
 import org.jetlag.remote.Submission;
 import org.jetlag.remote.TapisClient;
 import org.jetlag.remote.TapisException;
-import org.jetlag.remote.TapisJob;
 import org.jetlag.remote.TapisToken;
+import org.jetlag.remote.Target;
 import org.jetlag.remote.TokenStore;
 import org.jetlag.testsupport.slurm.SlurmTestbed;
 import org.jetlag.testsupport.tapis.TapisEmulator;
@@ -195,7 +197,7 @@ class RemoteRunsTest {
         graph,
         inputs,
         RunSettings.defaults(),
-        SYSTEM,
+        new Target.Tapis(SYSTEM),
         app,
         version,
         Optional.empty(),
@@ -386,7 +388,7 @@ class RemoteRunsTest {
     String blocker =
         tb.run("sbatch", "--parsable", "-n", "2", "-o", "/dev/null", "--wrap", "sleep 6").strip();
     TapisClient c = alice(RetryPolicy.defaults());
-    TapisJob job =
+    RemoteJob job =
         RemoteJobs.submit(
             c,
             submission(
@@ -397,7 +399,7 @@ class RemoteRunsTest {
             work);
     List<String> seen = new CopyOnWriteArrayList<>();
     Map<String, Instant> at = new LinkedHashMap<>();
-    TapisJob end = follow(c, job.uuid(), seen, at);
+    RemoteJob end = follow(c, job.uuid(), seen, at);
     assertThat(end.status()).isEqualTo("FINISHED");
     assertThat(seen).containsSubsequence("QUEUED", "RUNNING", "FINISHED");
     Duration queued = Duration.between(at.get("QUEUED"), at.get("RUNNING"));
@@ -438,7 +440,7 @@ class RemoteRunsTest {
         tb.run("sbatch", "--parsable", "-n", "2", "-o", "/dev/null", "--wrap", "sleep 30").strip();
     try {
       TapisClient c = alice(RetryPolicy.defaults());
-      TapisJob job =
+      RemoteJob job =
           RemoteJobs.submit(
               c,
               submission(
@@ -456,7 +458,7 @@ class RemoteRunsTest {
       assertThat(tb.run("squeue", "-h", "-o", "%t", "-j", slurmId).strip()).isEqualTo("PD");
       Cli.Result cancel = cli.run("job", job.uuid(), "cancel");
       assertThat(cancel.code()).as(cancel.all()).isZero();
-      TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+      RemoteJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
       assertThat(end.status()).isEqualTo("CANCELLED");
       assertThat(end.condition()).isEqualTo("CANCELLED_BY_USER");
       waitFor(
@@ -480,14 +482,14 @@ class RemoteRunsTest {
     Files.writeString(slow, g.replace("\"count\": 200}", "\"count\": 2000000}"));
     assertThat(Files.readString(slow)).contains("2000000");
     TapisClient c = alice(RetryPolicy.defaults());
-    TapisJob job = RemoteJobs.submit(c, submission(slow, lrInputs(), 1, "jetlag-zip"), work);
+    RemoteJob job = RemoteJobs.submit(c, submission(slow, lrInputs(), 1, "jetlag-zip"), work);
     waitFor(() -> !emu.execDir(job.uuid()).isEmpty(), 30);
     String execDir = emu.execDir(job.uuid());
     waitFor(() -> !processesMentioning(execDir + "/jetlag-work/graph.json").isEmpty(), 60);
     waitFor(() -> "RUNNING".equals(c.status(job.uuid()).status()), 10);
     Instant t0 = Instant.now();
     c.cancel(job.uuid());
-    TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    RemoteJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
     assertThat(end.status()).isEqualTo("CANCELLED");
     waitFor(() -> processesMentioning(execDir).isEmpty(), 20);
     System.out.printf(
@@ -504,14 +506,14 @@ class RemoteRunsTest {
     Files.writeString(slow, g.replace("\"count\": 200}", "\"count\": 2000000}"));
     assertThat(Files.readString(slow)).contains("2000000");
     TapisClient c = alice(RetryPolicy.defaults());
-    TapisJob job =
+    RemoteJob job =
         RemoteJobs.submit(
             c,
             new Submission(
                 slow,
                 lrInputs(),
                 RunSettings.defaults().withRunner("flink"),
-                SYSTEM,
+                new Target.Tapis(SYSTEM),
                 "jetlag-zip",
                 version,
                 Optional.empty(),
@@ -531,7 +533,7 @@ class RemoteRunsTest {
     waitFor(() -> "RUNNING".equals(c.status(job.uuid()).status()), 10);
     Instant t0 = Instant.now();
     c.cancel(job.uuid());
-    TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    RemoteJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
     assertThat(end.status()).isEqualTo("CANCELLED");
     waitFor(() -> processesMentioning(execDir).isEmpty(), 40);
     System.out.printf(
@@ -543,7 +545,7 @@ class RemoteRunsTest {
   @Test
   void theFollowerResumesWhenTheConnectionDropsWhilePolling() {
     TapisClient c = alice(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)));
-    TapisJob job =
+    RemoteJob job =
         RemoteJobs.submit(
             c,
             submission(
@@ -554,11 +556,11 @@ class RemoteRunsTest {
             work);
     emu.dropConnections(6, "/v3/jobs/");
     List<String> trouble = new CopyOnWriteArrayList<>();
-    TapisJob end =
+    RemoteJob end =
         RemoteJobs.follow(
             c,
             job.uuid(),
-            new RemoteJobs.Polling(
+            new JobService.Polling(
                 Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(2)),
             Clock.systemUTC(),
             j -> {},
@@ -653,11 +655,11 @@ class RemoteRunsTest {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private TapisJob follow(TapisClient c, String uuid, List<String> seen, Map<String, Instant> at) {
+  private RemoteJob follow(TapisClient c, String uuid, List<String> seen, Map<String, Instant> at) {
     return RemoteJobs.follow(
         c,
         uuid,
-        new RemoteJobs.Polling(
+        new JobService.Polling(
             Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMinutes(2)),
         Clock.systemUTC(),
         j -> {

@@ -14,9 +14,9 @@ public record JobEvent(String event, String created, String eventDetail, String 
   /** The event from a {@code JobHistoryDisplayDTO} object. */
   public static JobEvent of(JsonNode j) {
     return new JobEvent(
-        TapisJob.text(j, "event"),
-        TapisJob.text(j, "created"),
-        TapisJob.text(j, "eventDetail"),
-        TapisJob.text(j, "description"));
+        RemoteJob.text(j, "event"),
+        RemoteJob.text(j, "created"),
+        RemoteJob.text(j, "eventDetail"),
+        RemoteJob.text(j, "description"));
   }
 }

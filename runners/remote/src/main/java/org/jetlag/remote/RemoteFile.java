@@ -15,9 +15,9 @@ public record RemoteFile(String name, String path, String type, long size) {
   public static RemoteFile of(JsonNode j) {
     JsonNode size = j.get("size");
     return new RemoteFile(
-        TapisJob.text(j, "name"),
-        TapisJob.text(j, "path"),
-        TapisJob.text(j, "type"),
+        RemoteJob.text(j, "name"),
+        RemoteJob.text(j, "path"),
+        RemoteJob.text(j, "type"),
         size == null ? 0 : size.asLong());
   }
 

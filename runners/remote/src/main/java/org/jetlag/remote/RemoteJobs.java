@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +99,7 @@ public final class RemoteJobs {
    * @throws JetLagException when the system's runtime is not {@code s.runtimeVersion()}, an input
    *     is unusable, or a Tapis call fails
    */
-  public static TapisJob submit(TapisClient c, Submission s, Path scratch) {
+  public static RemoteJob submit(TapisClient c, Submission s, Path scratch) {
     AppLayout layout = layout(c, s.systemId(), s.appId(), s.appVersion());
     String installed = installedVersion(c, s.systemId(), layout);
     if (!installed.equals(s.runtimeVersion())) {
@@ -157,67 +155,19 @@ public final class RemoteJobs {
     }
   }
 
-  /** How {@link #follow} polls: first after {@code first}, then less often up to {@code max}. */
-  public record Polling(Duration first, Duration max, Duration deadline) {
-    /** 1 s stepping up to 5 s (back to 1 s after each change of state), giving up after a day. */
-    public static Polling defaults() {
-      return new Polling(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofDays(1));
-    }
-  }
-
   /**
-   * Polls the job's status until it is FINISHED, FAILED or CANCELLED, calling {@code onChange} with
-   * each new state. A poll that finds no server (the connection dropped, Tapis restarting) is
+   * Polls the Tapis job's status until it is FINISHED, FAILED or CANCELLED ({@link
+   * JobService#follow}); polls that find no server (the connection dropped, Tapis restarting) are
    * reported to {@code onTrouble} and polling resumes; 4xx answers end the wait.
-   *
-   * @throws JetLagException when the deadline passes first, or Tapis answers with an error
    */
-  public static TapisJob follow(
+  public static RemoteJob follow(
       TapisClient c,
       String uuid,
-      Polling polling,
+      JobService.Polling polling,
       Clock clock,
-      Consumer<TapisJob> onChange,
+      Consumer<RemoteJob> onChange,
       Consumer<String> onTrouble) {
-    Instant end = clock.instant().plus(polling.deadline());
-    Duration wait = polling.first();
-    String last = "";
-    while (true) {
-      try {
-        TapisJob j = c.status(uuid);
-        if (!j.status().equals(last)) {
-          last = j.status();
-          wait = polling.first();
-          onChange.accept(j);
-        }
-        if (j.terminal()) {
-          return j;
-        }
-      } catch (TapisException e) {
-        if (e.httpStatus() != 0 || e.needsLogin()) {
-          throw e;
-        }
-        onTrouble.accept(e.getMessage());
-      }
-      if (clock.instant().isAfter(end)) {
-        throw new JetLagException(
-            "job "
-                + uuid
-                + ": still "
-                + last
-                + " after "
-                + polling.deadline()
-                + "; stopped waiting");
-      }
-      try {
-        Thread.sleep(wait.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new JetLagException("job " + uuid + ": interrupted while waiting", e);
-      }
-      long next = Math.min(wait.toMillis() * 3 / 2, polling.max().toMillis());
-      wait = Duration.ofMillis(Math.max(next, 1));
-    }
+    return new TapisJobs(c).follow(uuid, polling, clock, onChange, onTrouble);
   }
 
   /**
@@ -265,7 +215,7 @@ public final class RemoteJobs {
   }
 
   /** A one-line description of the job's state for a live status line. */
-  public static String describe(TapisJob j) {
+  public static String describe(RemoteJob j) {
     StringBuilder sb = new StringBuilder(j.status().toLowerCase(Locale.ROOT).replace('_', ' '));
     if (!j.condition().isEmpty()) {
       sb.append(" (").append(j.condition()).append(')');

@@ -8,12 +8,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One graph to run on a Tapis execution system: what, where and with what resources.
+ * One graph to send to a {@link Target}: what, where and with what resources. The app, queue and
+ * nodes are a Tapis system's; a Flink session target uses the cores (as the parallelism) and the
+ * minutes (as the run's time limit).
  *
  * @param graph the graph JSON file
  * @param inputs the input files by graph input name
  * @param settings the run settings
- * @param systemId the Tapis execution system
+ * @param target where it runs
  * @param appId the JetLag ZIP app's id
  * @param appVersion the app's version
  * @param queue the logical queue, or empty for the system's default
@@ -26,7 +28,7 @@ public record Submission(
     Path graph,
     Map<String, Path> inputs,
     RunSettings settings,
-    String systemId,
+    Target target,
     String appId,
     String appVersion,
     Optional<String> queue,
@@ -38,9 +40,21 @@ public record Submission(
   public Submission {
     Objects.requireNonNull(graph, "graph");
     inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
-    Objects.requireNonNull(systemId, "systemId");
+    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(appId, "appId");
     Objects.requireNonNull(appVersion, "appVersion");
     Objects.requireNonNull(runtimeVersion, "runtimeVersion");
+  }
+
+  /**
+   * The Tapis execution system.
+   *
+   * @throws JetLagException when the target is not a Tapis system
+   */
+  public String systemId() {
+    if (target instanceof Target.Tapis t) {
+      return t.systemId();
+    }
+    throw new org.jetlag.graph.JetLagException("not a Tapis target: " + target);
   }
 }

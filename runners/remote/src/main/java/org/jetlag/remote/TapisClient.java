@@ -240,21 +240,21 @@ public final class TapisClient {
   // ---- jobs ----------------------------------------------------------------------------------
 
   /** Submits a job ({@code POST /v3/jobs/submit}); returns it, normally in state PENDING. */
-  public TapisJob submit(JobRequest request) {
-    return TapisJob.of(call("POST", "/v3/jobs/submit", request.toJson(), true, false));
+  public RemoteJob submit(JobRequest request) {
+    return RemoteJob.of(call("POST", "/v3/jobs/submit", request.toJson(), true, false));
   }
 
   /** The job's state and condition ({@code GET /v3/jobs/{uuid}/status}). */
-  public TapisJob status(String uuid) {
+  public RemoteJob status(String uuid) {
     JsonNode r = call("GET", "/v3/jobs/" + seg(uuid) + "/status", null, true, true);
     ObjectNode j = r.deepCopy();
     j.put("uuid", uuid);
-    return TapisJob.of(j);
+    return RemoteJob.of(j);
   }
 
   /** The whole job ({@code GET /v3/jobs/{uuid}}). */
-  public TapisJob job(String uuid) {
-    return TapisJob.of(call("GET", "/v3/jobs/" + seg(uuid), null, true, true));
+  public RemoteJob job(String uuid) {
+    return RemoteJob.of(call("GET", "/v3/jobs/" + seg(uuid), null, true, true));
   }
 
   /** The job's history ({@code GET /v3/jobs/{uuid}/history}). */
@@ -266,11 +266,11 @@ public final class TapisClient {
   }
 
   /** The user's jobs ({@code GET /v3/jobs/list}), newest first as Tapis orders them. */
-  public List<TapisJob> jobs(int limit) {
+  public List<RemoteJob> jobs(int limit) {
     JsonNode r =
         call("GET", "/v3/jobs/list?limit=" + limit + "&orderBy=created(desc)", null, true, true);
-    List<TapisJob> jobs = new ArrayList<>();
-    r.forEach(j -> jobs.add(TapisJob.of(j)));
+    List<RemoteJob> jobs = new ArrayList<>();
+    r.forEach(j -> jobs.add(RemoteJob.of(j)));
     return jobs;
   }
 

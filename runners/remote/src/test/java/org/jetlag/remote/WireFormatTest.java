@@ -233,13 +233,13 @@ class WireFormatTest {
   void jobAndStatusAnswersAreParsed() {
     fake.result(
         "{\"uuid\":\"u-1\",\"name\":\"n\",\"status\":\"FAILED\",\"condition\":\"SCHEDULER_TIMEOUT\",\"remoteJobId\":\"42\",\"lastMessage\":\"m\"}");
-    TapisJob j = client.job("u-1");
+    RemoteJob j = client.job("u-1");
     assertThat(j.status()).isEqualTo("FAILED");
     assertThat(j.condition()).isEqualTo("SCHEDULER_TIMEOUT");
     assertThat(j.remoteJobId()).isEqualTo("42");
     assertThat(j.terminal()).isTrue();
     fake.result("{\"status\":\"RUNNING\",\"condition\":null}");
-    TapisJob s = client.status("u-1");
+    RemoteJob s = client.status("u-1");
     assertThat(s.uuid()).isEqualTo("u-1");
     assertThat(s.condition()).isEmpty();
     assertThat(s.terminal()).isFalse();

@@ -13,9 +13,10 @@ import org.jetlag.cli.ExitCodes;
 import org.jetlag.cli.internal.CliException;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.remote.JobEvent;
+import org.jetlag.remote.JobService;
+import org.jetlag.remote.RemoteJob;
 import org.jetlag.remote.RemoteJobs;
 import org.jetlag.remote.TapisClient;
-import org.jetlag.remote.TapisJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,7 +74,7 @@ public final class JobCommand implements Callable<Integer> {
       switch (action) {
         case status:
           {
-            TapisJob j = c.job(id);
+            RemoteJob j = c.job(id);
             out.println(
                 j.uuid()
                     + ": "
@@ -104,7 +105,7 @@ public final class JobCommand implements Callable<Integer> {
           return follow(c, id, out, err, Instant.now());
         case fetch:
           {
-            TapisJob j = c.status(id);
+            RemoteJob j = c.status(id);
             if (!j.terminal()) {
               throw new CliException(
                   ExitCodes.RUN_FAILED,
@@ -140,13 +141,13 @@ public final class JobCommand implements Callable<Integer> {
   /** Follows the job with a status line to its end; prints the remote log when it failed. */
   static int follow(TapisClient c, String uuid, PrintWriter out, PrintWriter err, Instant t0) {
     boolean tty = System.console() != null;
-    TapisJob end;
+    RemoteJob end;
     try {
       end =
           RemoteJobs.follow(
               c,
               uuid,
-              RemoteJobs.Polling.defaults(),
+              JobService.Polling.defaults(),
               Clock.systemUTC(),
               j -> {
                 String line =

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jetlag.cli.ExitCodes;
 import org.jetlag.graph.JetLagException;
-import org.jetlag.remote.TapisJob;
+import org.jetlag.remote.RemoteJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +26,7 @@ public final class JobsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    List<TapisJob> jobs;
+    List<RemoteJob> jobs;
     try {
       jobs = Remote.client().jobs(limit);
     } catch (JetLagException e) {
@@ -43,7 +43,7 @@ public final class JobsCommand implements Callable<Integer> {
           "CONDITION",
           "CREATED",
           "NAME");
-      for (TapisJob j : jobs) {
+      for (RemoteJob j : jobs) {
         out.printf(
             Locale.ROOT,
             "%-40s %-11s %-26s %-24s %s%n",

@@ -19,11 +19,11 @@ import org.jetlag.graph.Graph;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.graph.Node;
 import org.jetlag.graph.json.GraphJson;
+import org.jetlag.remote.RemoteJob;
 import org.jetlag.remote.RemoteJobs;
 import org.jetlag.remote.RunSettings;
 import org.jetlag.remote.Submission;
 import org.jetlag.remote.TapisClient;
-import org.jetlag.remote.TapisJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -158,7 +158,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 OptionalLong.empty(),
                 Optional.empty(),
                 runner),
-            system,
+            new org.jetlag.remote.Target.Tapis(system),
             app,
             appVersion == null ? Remote.version() : appVersion,
             Optional.ofNullable(queue),
@@ -168,7 +168,7 @@ public final class SubmitCommand implements Callable<Integer> {
             Remote.version());
     TapisClient c = Remote.client();
     Instant t0 = Instant.now();
-    TapisJob job;
+    RemoteJob job;
     try {
       Path scratch = Files.createTempDirectory("jetlag-submit-");
       try {

@@ -3,21 +3,22 @@ package org.jetlag.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What JetLag shows of a Tapis job (the {@code Job} and {@code JobListDTO} schemas); absent fields
- * are empty strings.
+ * What JetLag shows of a remote job, on either target. Its fields are those of Tapis's {@code Job}
+ * and {@code JobListDTO} schemas, and its states are Tapis's ({@link JobStates}); a job on a Flink
+ * session cluster ({@link SessionJobs}) uses the same vocabulary. Absent fields are empty strings.
  *
  * @param uuid the job's id
  * @param name the job's name
- * @param status the Tapis state, such as {@code QUEUED}
+ * @param status the state, such as {@code QUEUED}
  * @param condition why it ended, such as {@code NORMAL_COMPLETION}, or empty
- * @param lastMessage Tapis's last message about the job, or empty
- * @param remoteJobId the batch scheduler's job id, or empty
- * @param created when it was submitted
+ * @param lastMessage the last message about the job, or empty
+ * @param remoteJobId the batch scheduler's job id (Tapis), the Flink job ids (session), or empty
+ * @param created when it was submitted (ISO-8601)
  * @param ended when it ended, or empty
- * @param execSystemId the execution system
+ * @param execSystemId where it runs: the execution system (Tapis) or {@code flink://host:port}
  * @param appId the app it runs
  */
-public record TapisJob(
+public record RemoteJob(
     String uuid,
     String name,
     String status,
@@ -30,8 +31,8 @@ public record TapisJob(
     String appId) {
 
   /** The job from a Tapis {@code Job} or {@code JobListDTO} object. */
-  public static TapisJob of(JsonNode j) {
-    return new TapisJob(
+  public static RemoteJob of(JsonNode j) {
+    return new RemoteJob(
         text(j, "uuid"),
         text(j, "name"),
         text(j, "status"),
