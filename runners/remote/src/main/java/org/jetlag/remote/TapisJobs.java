@@ -18,6 +18,30 @@ public final class TapisJobs implements JobService {
     this.client = Objects.requireNonNull(client, "client");
   }
 
+  /**
+   * Jobs of the user logged in with {@code jetlag remote login} (the token in {@link
+   * TokenStore#defaultStore()}, refreshed when it expires).
+   *
+   * @throws JetLagException saying how to log in when there is no token
+   */
+  public static TapisJobs loggedIn() {
+    TokenStore store = TokenStore.defaultStore();
+    TapisToken t =
+        store
+            .load()
+            .orElseThrow(
+                () ->
+                    new JetLagException(
+                        "not logged in to Tapis: run 'jetlag remote login --tapis URL --user NAME'"
+                            + " first"));
+    RetryPolicy retry = RetryPolicy.defaults();
+    return new TapisJobs(
+        TapisClient.create(
+            java.net.URI.create(t.baseUrl()),
+            store.tokenSource(java.time.Clock.systemUTC(), retry),
+            retry));
+  }
+
   /** The client. */
   public TapisClient client() {
     return client;

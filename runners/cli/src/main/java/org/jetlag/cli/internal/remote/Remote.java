@@ -1,7 +1,5 @@
 package org.jetlag.cli.internal.remote;
 
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import org.jetlag.cli.ExitCodes;
@@ -10,8 +8,7 @@ import org.jetlag.cli.internal.VersionProvider;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.remote.RetryPolicy;
 import org.jetlag.remote.TapisClient;
-import org.jetlag.remote.TapisToken;
-import org.jetlag.remote.TokenStore;
+import org.jetlag.remote.TapisJobs;
 import org.jetlag.remote.ZipApp;
 
 /** What the remote commands share: the token store, the client, messages. */
@@ -31,18 +28,11 @@ final class Remote {
 
   /** A client for the logged-in user; fails with a clear message when there is no login. */
   static TapisClient client() {
-    TokenStore store = TokenStore.defaultStore();
-    TapisToken t =
-        store
-            .load()
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        ExitCodes.RUN_FAILED,
-                        "jetlag: not logged in to Tapis: run 'jetlag remote login --tapis URL"
-                            + " --user NAME' first"));
-    return TapisClient.create(
-        URI.create(t.baseUrl()), store.tokenSource(Clock.systemUTC(), RETRY), RETRY);
+    try {
+      return TapisJobs.loggedIn().client();
+    } catch (JetLagException e) {
+      throw new CliException(ExitCodes.RUN_FAILED, "jetlag: " + e.getMessage(), e);
+    }
   }
 
   /** A Tapis or JetLag failure as the command's message and status. */
