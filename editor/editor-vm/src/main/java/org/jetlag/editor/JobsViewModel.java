@@ -219,10 +219,12 @@ public final class JobsViewModel {
 
   // ------------------------------------------------------------------ the list
 
-  /** Asks every source for its jobs (unless a refresh is under way); completes when shown. */
-  public CompletableFuture<Void> refresh() {
+  /**
+   * Asks every source for its jobs, unless a refresh is under way; {@link #lastRefresh()} completes
+   * when the answers are shown.
+   */
+  public void refresh() {
     startRefresh();
-    return lastRefresh;
   }
 
   /** Selects a row (by the table), or nothing; the details follow. */

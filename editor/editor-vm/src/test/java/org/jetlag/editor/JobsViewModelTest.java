@@ -127,7 +127,11 @@ class JobsViewModelTest {
   }
 
   private void refresh(JobsViewModel vm) throws Exception {
-    onUi(vm::refresh).get(30, TimeUnit.SECONDS);
+    onUi(() -> {
+          vm.refresh();
+          return vm.lastRefresh();
+        })
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static void await(String what, BooleanSupplier ok) throws InterruptedException {
