@@ -40,11 +40,22 @@ class RemoteCommandsTest {
   }
 
   @Test
-  void onlyTapisTargetsAreAccepted() {
-    CliRun r =
-        CliRun.of("submit", "../../examples/kmeans/graph.json", "--target", "flink://h:8081");
+  void targetsAreTapisSystemsOrFlinkSessionClusters() {
+    String graph = "../../examples/kmeans/graph.json";
+    CliRun r = CliRun.of("submit", graph, "--target", "http://h:8081");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err()).contains("expected tapis:<systemId>").contains("not available yet");
+    assertThat(r.err())
+        .contains("--target")
+        .contains("expected tapis:<systemId> or flink://host:port")
+        .contains("'http://h:8081'");
+    // a flink:// target runs with the flink runner and takes no batch-queue options
+    CliRun local = CliRun.of("submit", graph, "--target", "flink://h:8081", "--runner", "local");
+    assertThat(local.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(local.err()).contains("a flink:// target runs the graph with the flink runner");
+    CliRun queue = CliRun.of("submit", graph, "--target", "flink://h:8081", "--queue", "q");
+    assertThat(queue.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(queue.err()).contains("--queue, --nodes, --app and --app-version are for tapis:");
+    assertThat(config.resolve("jobs")).doesNotExist();
   }
 
   @Test

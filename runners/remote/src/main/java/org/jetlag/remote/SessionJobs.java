@@ -151,6 +151,11 @@ public final class SessionJobs implements JobService {
   }
 
   private void start(String id, Path dir) {
+    List<String> driverCmd = driver.apply(dir);
+    Path program = Path.of(driverCmd.get(0));
+    if (program.isAbsolute() && !Files.isExecutable(program)) {
+      failedToStart(id, dir, driverCmd, program + " is not an executable file");
+    }
     List<String> cmd = new ArrayList<>();
     // A session of its own: Ctrl-C in the terminal that submitted (or follows) the job, and the
     // terminal closing, do not reach the driver.
@@ -158,7 +163,7 @@ public final class SessionJobs implements JobService {
     if (Files.isExecutable(setsid)) {
       cmd.add(setsid.toString());
     }
-    cmd.addAll(driver.apply(dir));
+    cmd.addAll(driverCmd);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())
@@ -174,11 +179,15 @@ public final class SessionJobs implements JobService {
       p.info().startInstant().ifPresent(t -> job.put("pidStarted", t.toString()));
       writeAtomically(dir.resolve("job.json"), job);
     } catch (IOException e) {
-      Status.read(dir)
-          .end("FAILED", "DRIVER_NOT_STARTED", "cannot start the driver: " + e, clock)
-          .write(dir);
-      throw new JetLagException("job " + id + ": cannot start the driver " + cmd + ": " + e, e);
+      failedToStart(id, dir, cmd, e.toString());
     }
+  }
+
+  private void failedToStart(String id, Path dir, List<String> cmd, String why) {
+    Status.read(dir)
+        .end("FAILED", "DRIVER_NOT_STARTED", "cannot start the driver: " + why, clock)
+        .write(dir);
+    throw new JetLagException("job " + id + ": cannot start the driver " + cmd + ": " + why);
   }
 
   @Override
@@ -414,9 +423,7 @@ public final class SessionJobs implements JobService {
           "Job created",
           "",
           "",
-          at.isEmpty()
-              ? List.of()
-              : List.of(new JobEvent("JOB_NEW_STATUS", at, "PENDING", "The job was created.")));
+          List.of(new JobEvent("JOB_NEW_STATUS", at, "PENDING", "The job was created.")));
     }
 
     Status then(String next, String message, Clock clock) {

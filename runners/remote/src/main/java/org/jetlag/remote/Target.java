@@ -59,7 +59,7 @@ public sealed interface Target {
       return new Tapis(t.substring("tapis:".length()));
     }
     Matcher m = FLINK.matcher(t);
-    if (m.matches()) {
+    if (m.matches() && Integer.parseInt(m.group(2)) >= 1 && Integer.parseInt(m.group(2)) <= 65535) {
       return new FlinkSession(m.group(1), Integer.parseInt(m.group(2)));
     }
     throw new JetLagException("expected tapis:<systemId> or flink://host:port, got '" + t + "'");

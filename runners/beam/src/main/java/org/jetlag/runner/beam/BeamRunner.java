@@ -308,6 +308,9 @@ public final class BeamRunner implements Runner {
     return c instanceof RunFailure ? c.getMessage() : String.valueOf(c);
   }
 
+  /** How long {@link RunHandle#cancel} waits for a session cluster to take the cancel request. */
+  private static final java.time.Duration CANCEL_REQUEST_WAIT = java.time.Duration.ofSeconds(5);
+
   /** The state shared by the run's thread and cancel. */
   private final class Run {
     final AtomicBoolean cancelled = new AtomicBoolean();
@@ -337,6 +340,14 @@ public final class BeamRunner implements Runner {
                 name + "-cancel");
         t.setDaemon(true);
         t.start();
+        // Wait (briefly) until the cluster has the request: when cancel comes from a shutdown
+        // hook (SIGTERM, Ctrl-C), the JVM would otherwise halt before the request is sent and
+        // leave the cluster's job running.
+        try {
+          t.join(CANCEL_REQUEST_WAIT.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       PipelineResult p = pipeline.get();
       if (p != null) {

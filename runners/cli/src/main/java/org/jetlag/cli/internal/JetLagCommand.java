@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       org.jetlag.cli.internal.remote.SubmitCommand.class,
       org.jetlag.cli.internal.remote.JobsCommand.class,
       org.jetlag.cli.internal.remote.JobCommand.class,
+      org.jetlag.cli.internal.remote.JobDriverCommand.class,
       ClusterCommand.class,
       CommandLine.HelpCommand.class
     },

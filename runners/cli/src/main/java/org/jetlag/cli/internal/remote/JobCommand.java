@@ -16,7 +16,7 @@ import org.jetlag.remote.JobEvent;
 import org.jetlag.remote.JobService;
 import org.jetlag.remote.RemoteJob;
 import org.jetlag.remote.RemoteJobs;
-import org.jetlag.remote.TapisClient;
+import org.jetlag.remote.SessionJobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Look after one Tapis job: status, history, cancel, wait, or fetch its outputs and trace"
+      "Look after one job (Tapis or Flink session): status, history, cancel, wait, or fetch its"
+          + " outputs and trace"
           + " into a folder that 'jetlag report DIR/trace.json' opens like a local run."
     },
     footer = {
@@ -69,7 +70,7 @@ public final class JobCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    TapisClient c = Remote.client();
+    JobService c = Remote.serviceOf(id);
     try {
       switch (action) {
         case status:
@@ -80,7 +81,12 @@ public final class JobCommand implements Callable<Integer> {
                     + ": "
                     + j.status()
                     + (j.condition().isEmpty() ? "" : " (" + j.condition() + ")"));
-            if (!j.remoteJobId().isEmpty()) {
+            if (c instanceof SessionJobs) {
+              out.println("  on " + j.execSystemId() + " (driver on this machine)");
+              if (!j.remoteJobId().isEmpty()) {
+                out.println("  Flink jobs " + j.remoteJobId());
+              }
+            } else if (!j.remoteJobId().isEmpty()) {
               out.println("  Slurm job " + j.remoteJobId() + " on " + j.execSystemId());
             }
             if (!j.lastMessage().isEmpty()) {
@@ -118,7 +124,7 @@ public final class JobCommand implements Callable<Integer> {
                       + " wait)");
             }
             Path dir = to == null ? Path.of(id) : to;
-            List<String> files = RemoteJobs.fetch(c, id, dir);
+            List<String> files = c.fetch(id, dir);
             for (String f : files) {
               out.println("wrote " + dir.resolve(f));
             }
@@ -139,13 +145,12 @@ public final class JobCommand implements Callable<Integer> {
   }
 
   /** Follows the job with a status line to its end; prints the remote log when it failed. */
-  static int follow(TapisClient c, String uuid, PrintWriter out, PrintWriter err, Instant t0) {
+  static int follow(JobService c, String uuid, PrintWriter out, PrintWriter err, Instant t0) {
     boolean tty = System.console() != null;
     RemoteJob end;
     try {
       end =
-          RemoteJobs.follow(
-              c,
+          c.follow(
               uuid,
               JobService.Polling.defaults(),
               Clock.systemUTC(),
@@ -170,7 +175,7 @@ public final class JobCommand implements Callable<Integer> {
               trouble -> {
                 err.println(
                     (tty ? "\r\033[K" : "")
-                        + "  (lost the connection to Tapis; still following: "
+                        + "  (lost the connection; still following: "
                         + Remote.oneLine(trouble)
                         + ")");
                 err.flush();
@@ -195,9 +200,9 @@ public final class JobCommand implements Callable<Integer> {
             + Remote.seconds(total));
     out.flush();
     if (end.status().equals("FAILED")) {
-      Optional<String> log = RemoteJobs.remoteLog(c, uuid, 30);
+      Optional<String> log = c.log(uuid, 30);
       if (log.isPresent()) {
-        err.println("remote log (last lines of jetlag.log):");
+        err.println("the job's log (last lines of jetlag.log):");
         log.get().lines().forEach(l -> err.println("  | " + l));
       } else {
         err.println("no remote log: " + Remote.oneLine(end.lastMessage()));
@@ -212,7 +217,7 @@ public final class JobCommand implements Callable<Integer> {
    * Where the time went, from the job's history (Tapis's own timestamps, so not limited by the
    * polling interval), such as {@code (staging 1.7 s, queued 0.5 s, running 4.7 s)}.
    */
-  static Optional<String> phases(TapisClient c, String uuid) {
+  static Optional<String> phases(JobService c, String uuid) {
     try {
       java.util.Map<String, Instant> at = new java.util.LinkedHashMap<>();
       for (JobEvent e : c.history(uuid)) {
@@ -222,6 +227,15 @@ public final class JobCommand implements Callable<Integer> {
       Instant q = at.get("QUEUED");
       Instant r = at.get("RUNNING");
       Instant a = at.containsKey("ARCHIVING") ? at.get("ARCHIVING") : at.get("FINISHED");
+      if (pending != null && q == null && r != null && a != null) {
+        // a Flink session job: no queue, no staging
+        return Optional.of(
+            " (driver start "
+                + Remote.seconds(Duration.between(pending, r))
+                + ", running "
+                + Remote.seconds(Duration.between(r, a))
+                + ")");
+      }
       if (pending == null || q == null || r == null || a == null) {
         return Optional.empty();
       }

@@ -19,11 +19,11 @@ import org.jetlag.graph.Graph;
 import org.jetlag.graph.JetLagException;
 import org.jetlag.graph.Node;
 import org.jetlag.graph.json.GraphJson;
+import org.jetlag.remote.JobService;
 import org.jetlag.remote.RemoteJob;
-import org.jetlag.remote.RemoteJobs;
 import org.jetlag.remote.RunSettings;
 import org.jetlag.remote.Submission;
-import org.jetlag.remote.TapisClient;
+import org.jetlag.remote.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,15 +31,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code jetlag submit graph.json --target tapis:SYSTEM}: a remote run through Tapis and Slurm. */
+/**
+ * {@code jetlag submit graph.json --target tapis:SYSTEM|flink://HOST:PORT}: a remote run through
+ * Tapis and Slurm, or on a Flink session cluster.
+ */
 @Command(
     name = "submit",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Send a graph and its inputs to a Tapis execution system: the graph runs in the system's"
-          + " batch queue with the JetLag runtime installed there. Prints the job id and returns;"
-          + " with --wait, follows the job to its end.",
+      "Send a graph and its inputs to a Tapis execution system, where the graph runs in the"
+          + " system's batch queue with the JetLag runtime installed there, or to a Flink session"
+          + " cluster. Prints the job id and returns; with --wait, follows the job to its end.",
       "Inputs not given with --input are read from <graph folder>/<name>.npy, .arrow or .csv."
     },
     footer = {
@@ -47,6 +50,7 @@ import picocli.CommandLine.Spec;
       "  jetlag submit examples/kmeans/graph.json --target tapis:my-cluster --wait",
       "  jetlag submit examples/kmeans/graph.json --target tapis:my-cluster --runner flink"
           + " --cores 4 --wait",
+      "  jetlag submit examples/kmeans/graph.json --target flink://localhost:8081 --wait",
       "  jetlag submit big.json --target tapis:my-cluster --queue normal --nodes 1 --cores 16"
           + " --minutes 30 -i X=X.npy",
       "%nSee docs/remote.md."
@@ -61,7 +65,10 @@ public final class SubmitCommand implements Callable<Integer> {
       names = "--target",
       required = true,
       paramLabel = "TARGET",
-      description = "Where to run: tapis:<systemId>.")
+      description =
+          "Where to run: tapis:<systemId> (a Tapis execution system's batch queue) or"
+              + " flink://host:port (a Flink 1.19 session cluster's REST address; the graph runs"
+              + " from a driver process on this machine).")
   String target;
 
   @Option(
@@ -113,11 +120,11 @@ public final class SubmitCommand implements Callable<Integer> {
       names = "--runner",
       paramLabel = "RUNNER",
       description =
-          "local (default): the local runner on the allocation's first node, with its cores as"
+          "tapis: targets: local (default): the local runner on the allocation's first node, with its cores as"
               + " threads; flink: a Flink session cluster started inside the allocation"
               + " (JobManager and one TaskManager on the first node, a slot per core), stopped"
-              + " when the job ends.")
-  String runner = "local";
+              + " when the job ends. flink:// targets: flink (the default and only choice).")
+  String runner;
 
   @Option(
       names = "--wait",
@@ -129,24 +136,40 @@ public final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!target.startsWith("tapis:") || target.length() == "tapis:".length()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--target: expected tapis:<systemId>, got '"
-              + target
-              + "' (flink://host:port is not available yet)");
+    Target where;
+    try {
+      where = Target.parse(target);
+    } catch (JetLagException e) {
+      throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage());
     }
-    String system = target.substring("tapis:".length());
     for (Integer v : new Integer[] {nodes, cores, minutes}) {
       if (v != null && v < 1) {
         throw new ParameterException(
             spec.commandLine(), "--nodes, --cores, --minutes: expected at least 1, got " + v);
       }
     }
-    if (!RunSettings.RUNNERS.contains(runner)) {
+    String run =
+        runner == null ? (where instanceof Target.FlinkSession ? "flink" : "local") : runner;
+    if (!RunSettings.RUNNERS.contains(run)) {
       throw new ParameterException(
           spec.commandLine(),
-          "--runner: expected one of " + RunSettings.RUNNERS + ", got '" + runner + "'");
+          "--runner: expected one of " + RunSettings.RUNNERS + ", got '" + run + "'");
+    }
+    if (where instanceof Target.FlinkSession) {
+      if (!run.equals("flink")) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--runner " + run + ": a flink:// target runs the graph with the flink runner");
+      }
+      if (queue != null
+          || nodes != null
+          || appVersion != null
+          || !app.equals(Remote.defaultApp())) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--queue, --nodes, --app and --app-version are for tapis: targets; a flink:// target"
+                + " takes --cores (the parallelism) and --minutes (the time limit)");
+      }
     }
     Map<String, Path> files = resolveInputs();
     Submission s =
@@ -157,8 +180,8 @@ public final class SubmitCommand implements Callable<Integer> {
                 chunkBytes == null ? OptionalLong.empty() : OptionalLong.of(chunkBytes),
                 OptionalLong.empty(),
                 Optional.empty(),
-                runner),
-            new org.jetlag.remote.Target.Tapis(system),
+                run),
+            where,
             app,
             appVersion == null ? Remote.version() : appVersion,
             Optional.ofNullable(queue),
@@ -166,18 +189,11 @@ public final class SubmitCommand implements Callable<Integer> {
             cores == null ? OptionalInt.empty() : OptionalInt.of(cores),
             minutes == null ? OptionalInt.empty() : OptionalInt.of(minutes),
             Remote.version());
-    TapisClient c = Remote.client();
+    JobService jobs = Remote.service(where);
     Instant t0 = Instant.now();
     RemoteJob job;
     try {
-      Path scratch = Files.createTempDirectory("jetlag-submit-");
-      try {
-        job = RemoteJobs.submit(c, s, scratch);
-      } finally {
-        Files.deleteIfExists(scratch);
-      }
-    } catch (java.io.IOException e) {
-      throw new CliException(ExitCodes.RUN_FAILED, "jetlag submit: no temporary folder: " + e, e);
+      job = jobs.submit(s);
     } catch (JetLagException e) {
       throw Remote.failure(e);
     }
@@ -188,7 +204,7 @@ public final class SubmitCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.OK;
     }
-    return JobCommand.follow(c, job.uuid(), out, err, t0);
+    return JobCommand.follow(jobs, job.uuid(), out, err, t0);
   }
 
   private Map<String, Path> resolveInputs() {
