@@ -75,12 +75,14 @@ public final class JobsView extends BorderPane {
         .selectedItemProperty()
         .addListener(
             (o, a, r) -> {
-              if (!restoring) {
-                vm.select(Optional.ofNullable(r));
+              // null comes also when the rows are replaced; the job stays selected then
+              if (!restoring && r != null) {
+                vm.select(Optional.of(r));
               }
             });
-    // the rows are replaced when states change: keep the selected job selected
+    // the rows are replaced when states change, and a submit selects its job: the table follows
     vm.rows().addListener((ListChangeListener<JobRow>) c -> restoreSelection());
+    vm.selectedProperty().addListener((o, a, b) -> restoreSelection());
 
     Button refresh = button("Refresh", "Ask every job service again", vm::refresh);
     refresh.setId("jobs-refresh");
@@ -119,7 +121,9 @@ public final class JobsView extends BorderPane {
     try {
       for (int i = 0; i < vm.rows().size(); i++) {
         if (vm.rows().get(i).key().equals(sel.get().key())) {
-          table.getSelectionModel().clearAndSelect(i);
+          if (table.getSelectionModel().getSelectedIndex() != i) {
+            table.getSelectionModel().clearAndSelect(i);
+          }
           return;
         }
       }

@@ -55,6 +55,7 @@ public final class MainWindow {
   private final TimelineView timeline;
   private final TabPane bottom = new TabPane();
   private final Optional<JobsViewModel> jobs;
+  private Optional<JobsView> jobsView = Optional.empty();
 
   /** The window content for a view model, without remote jobs. */
   public MainWindow(EditorViewModel vm) {
@@ -114,6 +115,11 @@ public final class MainWindow {
   /** The timeline (for tests and screenshots). */
   TimelineView timeline() {
     return timeline;
+  }
+
+  /** The jobs table (for tests). */
+  javafx.scene.control.TableView<org.jetlag.editor.JobRow> jobsTable() {
+    return jobsView.orElseThrow().table();
   }
 
   /** Shows a bottom tab by its text. */
@@ -213,7 +219,9 @@ public final class MainWindow {
 
   /** The Jobs tab, shown in the bottom panels while the view model says the panel is shown. */
   private void addJobsTab(JobsViewModel j) {
-    Tab t = new Tab("Jobs", new JobsView(j));
+    JobsView view = new JobsView(j);
+    jobsView = Optional.of(view);
+    Tab t = new Tab("Jobs", view);
     t.setId("jobs-tab");
     t.setClosable(true);
     t.setOnClosed(e -> j.panelShownProperty().set(false));

@@ -198,6 +198,11 @@ class RemoteUiTest {
       tableShows(robot, state);
     }
     assertThat(fx(() -> vm.messageProperty().get())).contains(StepJobs.ID + " FINISHED");
+    // the submitted job stayed selected through the updates, its details in the panel
+    assertThat(fx(() -> window.jobsTable().getSelectionModel().getSelectedItem().id()))
+        .isEqualTo(StepJobs.ID);
+    assertThat(robot.lookup("#jobs-details").queryTextInputControl().getText())
+        .contains("FINISHED (NORMAL_COMPLETION)");
 
     robot.doubleClickOn(
         robot.lookup("#jobs-table .table-cell").queryAll().stream()
