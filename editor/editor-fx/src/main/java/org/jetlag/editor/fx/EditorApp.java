@@ -44,10 +44,11 @@ public final class EditorApp extends Application {
               t.setDaemon(true);
               return t;
             });
+    FxDialogs dialogs = new FxDialogs(stage);
     vm =
         new EditorViewModel(
             new EditorViewModel.Services(
-                new FxDialogs(stage),
+                dialogs,
                 Platform::runLater,
                 background,
                 List.of(
@@ -62,7 +63,7 @@ public final class EditorApp extends Application {
         new JobsViewModel(
             vm,
             new JobsViewModel.Services(
-                new FxDialogs(stage),
+                dialogs,
                 Platform::runLater,
                 jobWorkers,
                 jobTimer,

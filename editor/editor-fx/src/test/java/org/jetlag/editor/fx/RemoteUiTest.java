@@ -173,6 +173,42 @@ class RemoteUiTest {
   }
 
   @Test
+  void theSubmitDialogChecksAsYouTypeAndGivesTheForm(FxRobot robot) throws Exception {
+    java.util.concurrent.Future<java.util.Optional<SubmitForm>> asked =
+        WaitForAsyncUtils.asyncFx(
+            () -> new FxDialogs(stage).askSubmit(SubmitForm.empty().withTarget("tapis:my-hpc")));
+    WaitForAsyncUtils.waitForFxEvents();
+    javafx.scene.control.Button submit =
+        robot
+            .lookup(n -> n instanceof javafx.scene.control.Button b && "Submit".equals(b.getText()))
+            .query();
+    assertThat(submit.isDisabled()).isFalse();
+    robot.clickOn("#submit-cores").write("zero", 0);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(submit.isDisabled()).isTrue();
+    assertThat(robot.lookup("#submit-problem").queryLabeled().getText())
+        .isEqualTo("cores: expected a whole number of at least 1, got 'zero'");
+    robot.doubleClickOn("#submit-cores").eraseText(4).write("4", 0);
+    robot.doubleClickOn("#submit-target").eraseText(12).write("flink://localhost:8081", 0);
+    WaitForAsyncUtils.waitForFxEvents();
+    // a Flink session target runs with the flink runner only
+    javafx.scene.control.ComboBox<?> runner = robot.lookup("#submit-runner").queryComboBox();
+    assertThat(runner.getValue()).isEqualTo("flink");
+    assertThat(runner.isDisabled()).isTrue();
+    assertThat(submit.isDisabled()).isFalse();
+    robot.clickOn(submit);
+    assertThat(asked.get(10, TimeUnit.SECONDS))
+        .contains(
+            new SubmitForm(
+                "flink://localhost:8081",
+                "",
+                OptionalInt.empty(),
+                OptionalInt.of(4),
+                OptionalInt.empty(),
+                "flink"));
+  }
+
+  @Test
   void submitWatchTheStatesAndFetchAndOpen(FxRobot robot) throws Exception {
     dialogs.submitAnswer =
         java.util.Optional.of(
