@@ -67,9 +67,7 @@ public final class EditorApp extends Application {
                 Platform::runLater,
                 jobWorkers,
                 jobTimer,
-                List.of(
-                    new JobSource("flink", EditorApp::sessionJobs),
-                    new JobSource("tapis", TapisJobs::loggedIn)),
+                jobSources(),
                 JobsViewModel.Timing.defaults(),
                 version(),
                 stateDir()));
@@ -110,6 +108,16 @@ public final class EditorApp extends Application {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /**
+   * Where the editor's jobs are: Flink session jobs (as {@code jetlag submit --target flink://…}
+   * keeps them) and the Tapis jobs of the {@code jetlag remote login} user.
+   */
+  static List<JobSource> jobSources() {
+    return List.of(
+        new JobSource("flink", EditorApp::sessionJobs),
+        new JobSource("tapis", TapisJobs::loggedIn));
   }
 
   /**
