@@ -20,4 +20,10 @@ public interface DialogService {
 
   /** A file to save to, or empty when cancelled. */
   Optional<Path> chooseFileToSave(String title, String suggestedName);
+
+  /**
+   * Asks where and how to send the graph as a remote job, starting from {@code initial} (the last
+   * form used); empty when cancelled.
+   */
+  Optional<SubmitForm> askSubmit(SubmitForm initial);
 }

@@ -799,14 +799,12 @@ public final class EditorViewModel {
     TypedGraph typed = v.typed().orElseThrow();
     Path base = file.get().map(p -> p.toAbsolutePath().getParent()).orElse(Path.of("."));
     RunRequest request = RunRequest.create().withBaseDir(base);
-    for (Node in : g.inputNodes()) {
-      String name = String.valueOf(in.params().get("name"));
-      Optional<Path> source = inputFile(base, name);
-      if (source.isEmpty()) {
-        message.set("run cancelled: no data for input '" + name + "'");
-        return;
-      }
-      request = request.withInput(name, source.get());
+    Optional<Map<String, Path>> sources = inputFiles(g, base, "run");
+    if (sources.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, Path> e : sources.get().entrySet()) {
+      request = request.withInput(e.getKey(), e.getValue());
     }
     clearRun();
     List<String> keys = new ArrayList<>();
@@ -845,6 +843,29 @@ public final class EditorViewModel {
   /** Asks the running run to stop. */
   public void cancel() {
     handle.ifPresent(RunHandle::cancel);
+  }
+
+  /**
+   * The data file of every input of {@code g}, by input name, found as {@link #run()} finds them;
+   * empty (after saying so in the status line) when the user gave none for one of them.
+   */
+  Optional<Map<String, Path>> inputFiles(Graph g, Path base, String what) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (Node in : g.inputNodes()) {
+      String name = String.valueOf(in.params().get("name"));
+      Optional<Path> source = inputFile(base, name);
+      if (source.isEmpty()) {
+        message.set(what + " cancelled: no data for input '" + name + "'");
+        return Optional.empty();
+      }
+      files.put(name, source.get());
+    }
+    return Optional.of(files);
+  }
+
+  /** Shows a line in the status line (for the jobs panel's outcomes). */
+  void say(String text) {
+    message.set(text);
   }
 
   private Optional<Path> inputFile(Path base, String name) {
@@ -998,6 +1019,14 @@ public final class EditorViewModel {
    * @return true when the trace is shown
    */
   public boolean openTrace(Path path) {
+    return openTrace(path, List.of());
+  }
+
+  /**
+   * Opens a saved trace as {@link #openTrace(Path)} does, with previews of the run's outputs (read
+   * by the caller, off the UI thread, from the files written beside the trace).
+   */
+  boolean openTrace(Path path, List<OutputPreview> outputs) {
     Trace t;
     try {
       t = TraceJson.read(path);
@@ -1013,17 +1042,20 @@ public final class EditorViewModel {
       Graph g = t.graph();
       reset(withLayout(g), Optional.empty(), g);
     }
-    List<OutputPreview> none = List.of();
     Summary s =
         new Summary(
             Optional.of(t),
             Optional.of(TimingOverlay.of(t)),
             Optional.of(Timeline.of(t)),
             Advice.of(t),
-            none,
+            List.copyOf(outputs),
             Optional.empty());
     clearRun();
     showTrace(s);
+    // a trace is written by a run that ended well: every node is done, as after a run here
+    List<String> keys = new ArrayList<>();
+    collectKeys(t.graph(), "", keys);
+    keys.forEach(k -> statuses.put(k, NodeStatus.DONE));
     message.set(
         "trace "
             + path.getFileName()

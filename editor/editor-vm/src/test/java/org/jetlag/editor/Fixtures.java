@@ -23,6 +23,8 @@ final class Fixtures {
     boolean answer = true;
     Optional<Path> open = Optional.empty();
     Optional<Path> save = Optional.empty();
+    final List<SubmitForm> submitForms = new ArrayList<>();
+    Optional<SubmitForm> submit = Optional.empty();
 
     @Override
     public void showError(String title, String message) {
@@ -43,6 +45,12 @@ final class Fixtures {
     @Override
     public Optional<Path> chooseFileToSave(String title, String suggestedName) {
       return save;
+    }
+
+    @Override
+    public Optional<SubmitForm> askSubmit(SubmitForm initial) {
+      submitForms.add(initial);
+      return submit;
     }
   }
 

@@ -2,16 +2,24 @@ package org.jetlag.editor.fx;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.jetlag.editor.EditorViewModel;
+import org.jetlag.editor.JobSource;
+import org.jetlag.editor.JobsViewModel;
 import org.jetlag.editor.RunnerChoice;
 import org.jetlag.editor.fx.internal.ElkLayouter;
+import org.jetlag.graph.JetLagException;
+import org.jetlag.remote.JobService;
+import org.jetlag.remote.SessionJobs;
+import org.jetlag.remote.TapisJobs;
 import org.jetlag.runner.local.LocalRunner;
 
 /**
@@ -23,6 +31,9 @@ public final class EditorApp extends Application {
   private LocalRunner local;
   private org.apache.arrow.memory.BufferAllocator beamAlloc;
   private EditorViewModel vm;
+  private ExecutorService jobWorkers;
+  private ScheduledExecutorService jobTimer;
+  private JobsViewModel jobs;
 
   @Override
   public void start(Stage stage) {
@@ -33,10 +44,11 @@ public final class EditorApp extends Application {
               t.setDaemon(true);
               return t;
             });
+    FxDialogs dialogs = new FxDialogs(stage);
     vm =
         new EditorViewModel(
             new EditorViewModel.Services(
-                new FxDialogs(stage),
+                dialogs,
                 Platform::runLater,
                 background,
                 List.of(
@@ -45,7 +57,21 @@ public final class EditorApp extends Application {
                     new RunnerChoice("flink[local]", () -> beam(true))),
                 new ElkLayouter(),
                 stateDir()));
-    MainWindow w = new MainWindow(vm);
+    jobWorkers = Executors.newCachedThreadPool(daemon("jetlag-editor-jobs"));
+    jobTimer = Executors.newSingleThreadScheduledExecutor(daemon("jetlag-editor-jobs-timer"));
+    jobs =
+        new JobsViewModel(
+            vm,
+            new JobsViewModel.Services(
+                dialogs,
+                Platform::runLater,
+                jobWorkers,
+                jobTimer,
+                jobSources(),
+                JobsViewModel.Timing.defaults(),
+                version(),
+                stateDir()));
+    MainWindow w = new MainWindow(vm, Optional.of(jobs));
     javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
     Scene scene =
         new Scene(w.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
@@ -76,6 +102,46 @@ public final class EditorApp extends Application {
     Platform.runLater(w::fit);
   }
 
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Where the editor's jobs are: Flink session jobs (as {@code jetlag submit --target flink://…}
+   * keeps them) and the Tapis jobs of the {@code jetlag remote login} user.
+   */
+  static List<JobSource> jobSources() {
+    return List.of(
+        new JobSource("flink", EditorApp::sessionJobs),
+        new JobSource("tapis", TapisJobs::loggedIn));
+  }
+
+  /**
+   * Jobs on Flink session clusters, kept where {@code jetlag submit} keeps them, their drivers
+   * started with this installation's {@code bin/jetlag job-driver} (as the command line does).
+   */
+  private static JobService sessionJobs() {
+    String home = System.getProperty("jetlag.home");
+    if (home == null) {
+      throw new JetLagException(
+          "jobs on a Flink session cluster need the jetlag command: start the editor with"
+              + " 'jetlag edit'");
+    }
+    Path jetlag = Path.of(home, "bin", "jetlag");
+    return SessionJobs.at(
+        SessionJobs.defaultRoot(), dir -> List.of(jetlag.toString(), "job-driver", dir.toString()));
+  }
+
+  /** This JetLag's version (the jar's), which a remote job's runtime must match. */
+  private static String version() {
+    String v = EditorApp.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown" : v;
+  }
+
   /** Beam's DirectRunner (checks off) or embedded Flink; outputs live in one app allocator. */
   private synchronized org.jetlag.runner.Runner beam(boolean flink) {
     if (beamAlloc == null) {
@@ -102,6 +168,12 @@ public final class EditorApp extends Application {
   public void stop() throws InterruptedException {
     if (vm != null) {
       vm.closed();
+    }
+    if (jobs != null) {
+      jobs.close();
+      // calls under way are abandoned (their threads are daemons); nothing waits for them
+      jobTimer.shutdownNow();
+      jobWorkers.shutdownNow();
     }
     background.shutdown();
     if (!background.awaitTermination(5, TimeUnit.SECONDS)) {

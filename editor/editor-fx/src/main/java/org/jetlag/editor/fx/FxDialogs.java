@@ -9,6 +9,8 @@ import javafx.scene.control.ButtonType;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.jetlag.editor.DialogService;
+import org.jetlag.editor.SubmitForm;
+import org.jetlag.editor.fx.internal.SubmitDialog;
 
 /** The dialog service with JavaFX alerts and file choosers, owned by the editor window. */
 public final class FxDialogs implements DialogService {
@@ -51,6 +53,11 @@ public final class FxDialogs implements DialogService {
     FileChooser fc = chooser(title);
     fc.setInitialFileName(suggestedName);
     return remember(Optional.ofNullable(fc.showSaveDialog(owner)));
+  }
+
+  @Override
+  public Optional<SubmitForm> askSubmit(SubmitForm initial) {
+    return SubmitDialog.ask(owner, initial);
   }
 
   private FileChooser chooser(String title) {

@@ -1,6 +1,7 @@
 package org.jetlag.editor.fx;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -36,6 +37,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.jetlag.editor.EditorViewModel;
+import org.jetlag.editor.JobsViewModel;
 import org.jetlag.editor.RunnerChoice;
 import org.jetlag.graph.Diagnostic;
 import org.jetlag.perf.NodeProfile;
@@ -52,10 +54,19 @@ public final class MainWindow {
   private final GraphCanvas canvas;
   private final TimelineView timeline;
   private final TabPane bottom = new TabPane();
+  private final Optional<JobsViewModel> jobs;
+  private Optional<JobsView> jobsView = Optional.empty();
 
-  /** The window content for a view model. */
+  /** The window content for a view model, without remote jobs. */
   public MainWindow(EditorViewModel vm) {
+    this(vm, Optional.empty());
+  }
+
+  /** The window content for a view model and, when given, its remote jobs (the Remote menu). */
+  public MainWindow(EditorViewModel vm, Optional<JobsViewModel> jobs) {
     this.vm = vm;
+    this.jobs = jobs;
+    jobs.ifPresent(this::addJobsTab);
     this.canvas = new GraphCanvas(vm);
     this.timeline = new TimelineView(vm);
     dragLayer.setPickOnBounds(false);
@@ -104,6 +115,11 @@ public final class MainWindow {
   /** The timeline (for tests and screenshots). */
   TimelineView timeline() {
     return timeline;
+  }
+
+  /** The jobs table (for tests). */
+  javafx.scene.control.TableView<org.jetlag.editor.JobRow> jobsTable() {
+    return jobsView.orElseThrow().table();
   }
 
   /** Shows a bottom tab by its text. */
@@ -176,7 +192,49 @@ public final class MainWindow {
     Menu run = new Menu("_Run");
     run.getItems()
         .addAll(item("_Run", "F5", this::run), item("_Cancel", "Shortcut+PERIOD", vm::cancel));
-    return new MenuBar(file, edit, view, run);
+    MenuBar bar = new MenuBar(file, edit, view, run);
+    jobs.ifPresent(j -> bar.getMenus().add(remoteMenu(j)));
+    return bar;
+  }
+
+  private Menu remoteMenu(JobsViewModel j) {
+    Menu remote = new Menu("Re_mote");
+    remote.setId("remote-menu");
+    MenuItem submit = item("_Submit…", "Shortcut+Shift+U", j::submit);
+    submit.setId("remote-submit");
+    submit.disableProperty().bind(j.busyProperty());
+    CheckMenuItem panel = new CheckMenuItem("_Jobs Panel");
+    panel.setId("remote-jobs-panel");
+    panel.setAccelerator(KeyCombination.keyCombination("Shortcut+J"));
+    panel.selectedProperty().bindBidirectional(j.panelShownProperty());
+    MenuItem fetch = item("_Fetch & Open", "Shortcut+Shift+F", j::fetchAndOpenSelected);
+    fetch.setId("remote-fetch");
+    fetch.disableProperty().bind(j.busyProperty());
+    MenuItem cancel = item("_Cancel Job", "Shortcut+Shift+K", j::cancelSelected);
+    cancel.setId("remote-cancel");
+    MenuItem refresh = item("_Refresh Jobs", "Shortcut+R", j::refresh);
+    remote.getItems().addAll(submit, new SeparatorMenuItem(), panel, refresh, fetch, cancel);
+    return remote;
+  }
+
+  /** The Jobs tab, shown in the bottom panels while the view model says the panel is shown. */
+  private void addJobsTab(JobsViewModel j) {
+    JobsView view = new JobsView(j);
+    jobsView = Optional.of(view);
+    Tab t = new Tab("Jobs", view);
+    t.setId("jobs-tab");
+    t.setClosable(true);
+    t.setOnClosed(e -> j.panelShownProperty().set(false));
+    j.panelShownProperty()
+        .addListener(
+            (o, was, now) -> {
+              if (now && !bottom.getTabs().contains(t)) {
+                bottom.getTabs().add(t);
+                bottom.getSelectionModel().select(t);
+              } else if (!now) {
+                bottom.getTabs().remove(t);
+              }
+            });
   }
 
   private static MenuItem item(String text, String accel, Runnable action) {
@@ -330,7 +388,10 @@ public final class MainWindow {
             new Tab("Profile", table),
             new Tab("Results", results),
             new Tab("Advice", advice));
-    bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    for (Tab t : bottom.getTabs()) {
+      t.setClosable(false);
+    }
+    bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.SELECTED_TAB);
     return bottom;
   }
 

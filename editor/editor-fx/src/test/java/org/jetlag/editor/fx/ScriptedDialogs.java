@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jetlag.editor.DialogService;
+import org.jetlag.editor.SubmitForm;
 
 /** Dialogs that answer from a script and record what was shown. */
 final class ScriptedDialogs implements DialogService {
@@ -12,6 +13,8 @@ final class ScriptedDialogs implements DialogService {
   boolean confirmAnswer = true;
   Optional<Path> openAnswer = Optional.empty();
   Optional<Path> saveAnswer = Optional.empty();
+  Optional<SubmitForm> submitAnswer = Optional.empty();
+  final List<SubmitForm> submitAsked = new ArrayList<>();
 
   @Override
   public void showError(String title, String message) {
@@ -31,5 +34,11 @@ final class ScriptedDialogs implements DialogService {
   @Override
   public Optional<Path> chooseFileToSave(String title, String suggestedName) {
     return saveAnswer;
+  }
+
+  @Override
+  public Optional<SubmitForm> askSubmit(SubmitForm initial) {
+    submitAsked.add(initial);
+    return submitAnswer;
   }
 }
