@@ -95,10 +95,7 @@ class RemoteFlinkSessionTest {
       Files.copy(TestGraphs.examples().resolve("linear-regression").resolve(f), dir.resolve(f));
     }
     Path graph = dir.resolve("graph.json");
-    Path jetlag = HOME.resolve("bin").resolve("jetlag");
-    SessionJobs sessions =
-        SessionJobs.at(
-            DIR.resolve("jobs"), d -> List.of(jetlag.toString(), "job-driver", d.toString()));
+    SessionJobs sessions = SessionJobs.at(DIR.resolve("jobs"), SessionJobs.jetlagCommand(HOME));
     EditorViewModel editor =
         onUi(
             () ->

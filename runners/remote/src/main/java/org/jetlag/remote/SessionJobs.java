@@ -78,6 +78,16 @@ public final class SessionJobs implements JobService {
   }
 
   /**
+   * Drivers started with the {@code jetlag} command of the installation at {@code jetlagHome}:
+   * {@code <home>/bin/jetlag job-driver <folder>} ({@code bin/jetlag} passes its home to the JVM as
+   * the system property {@code jetlag.home}).
+   */
+  public static Function<Path, List<String>> jetlagCommand(Path jetlagHome) {
+    Path cmd = jetlagHome.resolve("bin").resolve("jetlag");
+    return dir -> List.of(cmd.toString(), "job-driver", dir.toString());
+  }
+
+  /**
    * The default root: {@code jobs} in the JetLag settings folder ({@link TokenStore#configDir}).
    */
   public static Path defaultRoot() {

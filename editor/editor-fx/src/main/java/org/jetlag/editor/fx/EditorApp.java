@@ -131,9 +131,7 @@ public final class EditorApp extends Application {
           "jobs on a Flink session cluster need the jetlag command: start the editor with"
               + " 'jetlag edit'");
     }
-    Path jetlag = Path.of(home, "bin", "jetlag");
-    return SessionJobs.at(
-        SessionJobs.defaultRoot(), dir -> List.of(jetlag.toString(), "job-driver", dir.toString()));
+    return SessionJobs.at(SessionJobs.defaultRoot(), SessionJobs.jetlagCommand(Path.of(home)));
   }
 
   /** This JetLag's version (the jar's), which a remote job's runtime must match. */
