@@ -136,8 +136,7 @@ public final class EditorApp extends Application {
 
   /** This JetLag's version (the jar's), which a remote job's runtime must match. */
   private static String version() {
-    String v = EditorApp.class.getPackage().getImplementationVersion();
-    return v == null ? "unknown" : v;
+    return org.jetlag.perf.Versions.jetlag();
   }
 
   /** Beam's DirectRunner (checks off) or embedded Flink; outputs live in one app allocator. */
