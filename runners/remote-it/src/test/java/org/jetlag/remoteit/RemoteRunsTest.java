@@ -170,8 +170,8 @@ class RemoteRunsTest {
         .addObject()
         .put("name", "debug")
         .put("hpcQueueName", "debug")
-        .put("maxNodeCount", 1)
-        .put("maxCoresPerNode", 2)
+        .put("maxNodeCount", tb.nodes())
+        .put("maxCoresPerNode", tb.cpusPerNode())
         .put("maxMemoryMB", 4000)
         .put("maxMinutes", 60);
     s.put("batchDefaultLogicalQueue", "debug");
@@ -258,6 +258,11 @@ class RemoteRunsTest {
           .as("output %s", out)
           .containsExactly(values(local.resolve(out + ".arrow")));
     }
+    // The staged bundle is removed once the job has checked its own copy.
+    Path staged = stagedFolder(emu.execDir(uuid));
+    assertThat(staged).doesNotExist();
+    assertThat(Files.readString(remote.resolve("jetlag.log")))
+        .contains("removed the staged bundle " + staged);
     Cli.Result report = cli.run("report", remote.resolve("trace.json").toString());
     assertThat(report.code()).as(report.all()).isZero();
     assertThat(report.out()).contains("train");
@@ -381,10 +386,148 @@ class RemoteRunsTest {
   }
 
   @Test
+  void withRunnerFlinkOnTwoNodesATaskManagerOnTheSecondNodeRegistersAndWorks() throws IOException {
+    Path graph = repo.resolve("examples/linear-regression/graph.json");
+    Instant t0 = Instant.now();
+    Cli.Result sub =
+        cli.run(
+            420,
+            "submit",
+            graph.toString(),
+            "--target",
+            "tapis:" + SYSTEM,
+            "--runner",
+            "flink",
+            "--nodes",
+            "2",
+            "--cores",
+            "2",
+            "--minutes",
+            "10",
+            "--wait");
+    Duration submitToResult = Duration.between(t0, Instant.now());
+    assertThat(sub.code()).as(sub.all()).isZero();
+    String uuid = uuidOf(sub);
+    String execDir = emu.execDir(uuid);
+    Path remote = work.resolve("flink2-remote");
+    Cli.Result fetch = cli.run("job", uuid, "fetch", "--to", remote.toString());
+    assertThat(fetch.code()).as(fetch.all()).isZero();
+    String log = Files.readString(remote.resolve("jetlag.log"));
+    assertThat(log)
+        .contains("2 node(s): node1 node2")
+        .contains("srun --overlap -N1 -n1 -w node2 jetlag cluster taskmanager")
+        .contains("--host 127.0.0.2 --name taskmanager-node2")
+        .contains("2 TaskManagers registered (4 slots on 2 nodes)")
+        .contains("--flink-master 127.0.0.1:")
+        .contains("--threads 4")
+        .contains("Flink cluster stopped in");
+    JsonNode status = new ObjectMapper().readTree(remote.resolve("status.json").toFile());
+    assertThat(status.path("taskManagers").asInt()).isEqualTo(2);
+    assertThat(status.path("nodes").asText()).isEqualTo("node[1-2]");
+    assertThat(status.path("exitCode").asInt()).isZero();
+
+    Path local = work.resolve("flink2-local");
+    Cli.Result run =
+        cli.run("run", graph.toString(), "--output", local.toString(), "--threads", "2", "--quiet");
+    assertThat(run.code()).as(run.all()).isZero();
+    for (String out : List.of("coef", "residual_norm")) {
+      assertThat(values(remote.resolve(out + ".arrow")))
+          .as("output %s", out)
+          .containsExactly(values(local.resolve(out + ".arrow")));
+    }
+    // The second node's TaskManager did work: Flink deployed tasks to it, and the trace has
+    // spans from two TaskManager processes.
+    String tm2 = Files.readString(remote.resolve("flink-logs/taskmanager-node2.log"));
+    assertThat(tm2).contains("Received task");
+    Trace trace = TraceJson.read(remote.resolve("trace.json"));
+    assertThat(
+            trace.spans().stream()
+                .map(Span::worker)
+                .filter(w -> w.startsWith("taskmanager "))
+                .distinct()
+                .count())
+        .as("TaskManager lanes in the trace")
+        .isGreaterThanOrEqualTo(2);
+    JsonNode jobs =
+        new ObjectMapper().readTree(remote.resolve("trace.json.flink-jobs.json").toFile());
+    assertThat(jobs.get(0).path("state").asText()).isEqualTo("FINISHED");
+    int maxParallelism = 0;
+    for (JsonNode j : jobs) {
+      for (JsonNode v : j.path("vertices")) {
+        maxParallelism = Math.max(maxParallelism, v.path("parallelism").asInt());
+      }
+    }
+    assertThat(maxParallelism).as("parallelism above one node's 2 slots").isEqualTo(4);
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 20);
+
+    Matcher m = Pattern.compile("Flink cluster started in (\\d+) ms").matcher(log);
+    assertThat(m.find()).isTrue();
+    Matcher reg =
+        Pattern.compile("TaskManagers registered \\(4 slots on 2 nodes\\) (\\d+) ms").matcher(log);
+    assertThat(reg.find()).isTrue();
+    Matcher r = Pattern.compile("run ended with status 0 after (\\d+) ms").matcher(log);
+    assertThat(r.find()).isTrue();
+    System.out.printf(
+        "MEASURED e2e linear-regression --runner flink --nodes 2: submit-to-result %.1f s (CLI,"
+            + " incl. JVM start); inside the job: cluster start (first node) %.1f s, second"
+            + " TaskManager registered %.1f s later, run %.1f s%n",
+        submitToResult.toMillis() / 1e3,
+        Long.parseLong(m.group(1)) / 1e3,
+        Long.parseLong(reg.group(1)) / 1e3,
+        Long.parseLong(r.group(1)) / 1e3);
+  }
+
+  @Test
+  void cancelWhileRunningOnTwoNodesLeavesNoFlinkProcessOnAnyNode() throws IOException {
+    Path slow = work.resolve("slow-flink2/graph.json");
+    Files.createDirectories(slow.getParent());
+    String g = Files.readString(repo.resolve("examples/logistic-regression/graph.json"));
+    Files.writeString(slow, g.replace("\"count\": 200}", "\"count\": 2000000}"));
+    TapisClient c = alice(RetryPolicy.defaults());
+    TapisJob job =
+        RemoteJobs.submit(
+            c,
+            new Submission(
+                slow,
+                lrInputs(),
+                RunSettings.defaults().withRunner("flink"),
+                SYSTEM,
+                "jetlag-zip",
+                version,
+                Optional.empty(),
+                OptionalInt.of(2),
+                OptionalInt.of(2),
+                OptionalInt.of(10),
+                version),
+            work);
+    waitFor(() -> !emu.execDir(job.uuid()).isEmpty(), 30);
+    String execDir = emu.execDir(job.uuid());
+    // The run has started on the 2-node cluster: the second node's TaskManager and the run's JVM.
+    waitFor(
+        () ->
+            processesMentioning(execDir).stream()
+                    .anyMatch(
+                        p -> p.contains("TaskManagerRunner") && p.contains("taskmanager-node2"))
+                && !processesMentioning(execDir + "/jetlag-work/graph.json").isEmpty(),
+        150);
+    waitFor(() -> "RUNNING".equals(c.status(job.uuid()).status()), 10);
+    Instant t0 = Instant.now();
+    c.cancel(job.uuid());
+    TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    assertThat(end.status()).isEqualTo("CANCELLED");
+    // No JobManager, TaskManager (either node), srun step or jetlag JVM of this job is left.
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 40);
+    String slurmId = emu.remoteJobId(job.uuid());
+    waitFor(() -> tb.run("squeue", "-h", "-s", "-j", slurmId).isBlank(), 20);
+    System.out.printf(
+        "MEASURED cancel of a running 2-node Flink job to no process left: %.1f s%n",
+        Duration.between(t0, Instant.now()).toMillis() / 1e3);
+  }
+
+  @Test
   void aJobWaitsInTheQueueBehindAnotherAndThenRuns() throws IOException {
-    // Someone else's job holds both cores of the only node for 6 s.
-    String blocker =
-        tb.run("sbatch", "--parsable", "-n", "2", "-o", "/dev/null", "--wrap", "sleep 6").strip();
+    // Someone else's job holds every core of every node for 6 s.
+    String blocker = blockEveryNode(6);
     TapisClient c = alice(RetryPolicy.defaults());
     TapisJob job =
         RemoteJobs.submit(
@@ -430,12 +573,12 @@ class RemoteRunsTest {
     assertThat(sub.err()).contains("remote log").contains("run ended with status 4");
     Cli.Result status = cli.run("job", uuidOf(sub), "status");
     assertThat(status.out()).contains("FAILED");
+    assertThat(stagedFolder(emu.execDir(uuidOf(sub)))).doesNotExist();
   }
 
   @Test
   void cancelWhileQueued() throws IOException {
-    String blocker =
-        tb.run("sbatch", "--parsable", "-n", "2", "-o", "/dev/null", "--wrap", "sleep 30").strip();
+    String blocker = blockEveryNode(30);
     try {
       TapisClient c = alice(RetryPolicy.defaults());
       TapisJob job =
@@ -652,6 +795,33 @@ class RemoteRunsTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Someone else's job that holds every core of every node for {@code seconds}; its Slurm id. */
+  private String blockEveryNode(int seconds) {
+    return tb.run(
+            "sbatch",
+            "--parsable",
+            "-N",
+            Integer.toString(tb.nodes()),
+            "--ntasks-per-node",
+            Integer.toString(tb.cpusPerNode()),
+            "-o",
+            "/dev/null",
+            "--wrap",
+            "sleep " + seconds)
+        .strip();
+  }
+
+  /** The staging folder of the job's bundle (JETLAG_STAGED_ID in the job's tapisjob.env). */
+  private Path stagedFolder(String execDir) throws IOException {
+    String id =
+        Files.readAllLines(Path.of(execDir, "tapisjob.env")).stream()
+            .filter(l -> l.startsWith(RemoteJobs.STAGED_ID_ENV + "="))
+            .map(l -> l.substring(l.indexOf('=') + 1).replace("'", "").replace("\"", ""))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no JETLAG_STAGED_ID in " + execDir));
+    return staging.resolve(id);
+  }
 
   private TapisJob follow(TapisClient c, String uuid, List<String> seen, Map<String, Instant> at) {
     return RemoteJobs.follow(
