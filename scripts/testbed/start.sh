@@ -13,6 +13,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=common.sh
 . "$here/common.sh"
+[ -n "${1:-}" ] || die "usage: $0 RUN_DIR   (environment: JETLAG_TESTBED_NODES=2 Slurm nodes,
+  JETLAG_TESTBED_CPUS=2 CPUs per node)"
 run_dir "${1:-}"
 [ "$(id -u)" -eq 0 ] || die "start needs root (the daemons run as root, munge and mysql)"
 for p in munged slurmctld slurmd slurmdbd mariadbd sshd; do
