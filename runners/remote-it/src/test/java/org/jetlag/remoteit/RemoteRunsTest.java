@@ -213,6 +213,14 @@ class RemoteRunsTest {
     return in;
   }
 
+  private Map<String, Path> linInputs() {
+    Path ex = repo.resolve("examples/linear-regression");
+    Map<String, Path> in = new LinkedHashMap<>();
+    in.put("X", ex.resolve("X.npy"));
+    in.put("y", ex.resolve("y.npy"));
+    return in;
+  }
+
   private static String uuidOf(Cli.Result r) {
     return r.out().lines().findFirst().orElseThrow().strip();
   }
@@ -398,6 +406,8 @@ class RemoteRunsTest {
             "tapis:" + SYSTEM,
             "--runner",
             "flink",
+            "--chunk-size",
+            "1024",
             "--nodes",
             "2",
             "--cores",
@@ -428,7 +438,16 @@ class RemoteRunsTest {
 
     Path local = work.resolve("flink2-local");
     Cli.Result run =
-        cli.run("run", graph.toString(), "--output", local.toString(), "--threads", "2", "--quiet");
+        cli.run(
+            "run",
+            graph.toString(),
+            "--output",
+            local.toString(),
+            "--threads",
+            "2",
+            "--chunk-size",
+            "1024",
+            "--quiet");
     assertThat(run.code()).as(run.all()).isZero();
     for (String out : List.of("coef", "residual_norm")) {
       assertThat(values(remote.resolve(out + ".arrow")))
@@ -436,7 +455,7 @@ class RemoteRunsTest {
           .containsExactly(values(local.resolve(out + ".arrow")));
     }
     // The second node's TaskManager did work: Flink deployed tasks to it, and the trace has
-    // spans from two TaskManager processes.
+    // spans from two TaskManager processes (1 KiB chunks: X comes in 16, spread over 4 slots).
     String tm2 = Files.readString(remote.resolve("flink-logs/taskmanager-node2.log"));
     assertThat(tm2).contains("Received task");
     Trace trace = TraceJson.read(remote.resolve("trace.json"));
@@ -475,6 +494,50 @@ class RemoteRunsTest {
         Long.parseLong(m.group(1)) / 1e3,
         Long.parseLong(reg.group(1)) / 1e3,
         Long.parseLong(r.group(1)) / 1e3);
+  }
+
+  @Test
+  void aTaskManagerThatDoesNotRegisterInTimeFailsTheJobInPhaseCluster() throws IOException {
+    // The same app, but the further TaskManagers get 1 s to register: they need several.
+    TapisClient c = alice(RetryPolicy.defaults());
+    ObjectNode app = new ObjectMapper().createObjectNode();
+    app.put("id", "jetlag-tm-deadline").put("version", version).put("runtime", "ZIP");
+    app.put("containerImage", staging.resolve("apps/jetlag-zip-" + version + ".zip").toString());
+    var env = app.putObject("jobAttributes").putObject("parameterSet").putArray("envVariables");
+    env.addObject().put("key", "JETLAG_RUNTIME").put("value", runtime.toString());
+    env.addObject().put("key", "JETLAG_STAGING").put("value", staging.toString());
+    env.addObject().put("key", "JETLAG_FLINK_TM_TIMEOUT").put("value", "1");
+    c.createApp(app);
+    TapisJob job =
+        RemoteJobs.submit(
+            c,
+            new Submission(
+                repo.resolve("examples/linear-regression/graph.json"),
+                linInputs(),
+                RunSettings.defaults().withRunner("flink"),
+                SYSTEM,
+                "jetlag-tm-deadline",
+                version,
+                Optional.empty(),
+                OptionalInt.of(2),
+                OptionalInt.of(2),
+                OptionalInt.of(10),
+                version),
+            work);
+    TapisJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    assertThat(end.status()).isEqualTo("FAILED");
+    String execDir = emu.execDir(job.uuid());
+    Path out = Path.of(execDir, "output");
+    String log = Files.readString(out.resolve("jetlag.log"));
+    assertThat(log)
+        .contains("the TaskManagers on the further nodes did not all register")
+        .contains("of 2 TaskManagers registered within 1 s")
+        .contains("exit 70 (cluster)")
+        .doesNotContain("running: jetlag run");
+    JsonNode status = new ObjectMapper().readTree(out.resolve("status.json").toFile());
+    assertThat(status.path("phase").asText()).isEqualTo("cluster");
+    assertThat(status.path("exitCode").asInt()).isEqualTo(70);
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 30);
   }
 
   @Test
