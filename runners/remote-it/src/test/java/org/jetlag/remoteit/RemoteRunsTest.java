@@ -394,6 +394,15 @@ class RemoteRunsTest {
   }
 
   @Test
+  void theTestbedHasTwoNodesAndAStepRunsOnEach() {
+    assertThat(tb.nodes()).isEqualTo(2);
+    assertThat(tb.run("sinfo", "-h", "-N", "-o", "%N %c").lines())
+        .containsExactly("node1 " + tb.cpusPerNode(), "node2 " + tb.cpusPerNode());
+    String ran = tb.run("srun", "-I30", "-N2", "-n2", "bash", "-c", "echo $SLURMD_NODENAME");
+    assertThat(ran.lines().sorted()).containsExactly("node1", "node2");
+  }
+
+  @Test
   void withRunnerFlinkOnTwoNodesATaskManagerOnTheSecondNodeRegistersAndWorks() throws IOException {
     Path graph = repo.resolve("examples/linear-regression/graph.json");
     Instant t0 = Instant.now();
