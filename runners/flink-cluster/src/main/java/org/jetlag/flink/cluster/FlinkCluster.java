@@ -603,7 +603,8 @@ public final class FlinkCluster implements AutoCloseable {
    * The command line of one more TaskManager for the cluster recorded in {@code dir}, to run on
    * this machine bound to {@code host}: the same memory flags as the cluster's own TaskManagers
    * (Flink's {@code BashJavaUtils} on the cluster's config), ports free on {@code host} now, its
-   * log {@code log/<name>.log}. Nothing is started. {@code java} is this JVM's.
+   * log {@code log/<name>.log}. Nothing is started. {@code java} is this JVM's; options given to
+   * the cluster's {@link ClusterSpec#withJvmOptions} are not recorded, so not applied here.
    *
    * @param dir a cluster folder, on a file system this machine shares with the JobManager's
    * @param host the address this machine binds to and the JobManager reaches it at
