@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Starts the testbed in RUN_DIR on 127.0.0.1: munged, MariaDB, slurmdbd, slurmctld, slurmd and
-# sshd, on ports picked free now, with keys generated in RUN_DIR. Idempotent: when everything
+# Starts the testbed in RUN_DIR on this machine: munged, MariaDB, slurmdbd, slurmctld, one slurmd
+# per Slurm node and sshd, on ports picked free now, with keys generated in RUN_DIR. The Slurm
+# cluster has JETLAG_TESTBED_NODES nodes (default 2): node1 on 127.0.0.1, node2 on 127.0.0.2, ...
+# (all of 127.0.0.0/8 is loopback on Linux), each its own 'slurmd -N nodeK' with its own port,
+# spool folder, log and PID, and JETLAG_TESTBED_CPUS CPUs (default 2; several nodes on a 2-core
+# machine share its cores), in one partition 'debug'. Idempotent: when everything
 # recorded in RUN_DIR/pids is alive it only prints the settings; when only some of it is, it
 # stops those and starts afresh. Writes RUN_DIR/testbed.env (what a client needs: SLURM_CONF,
 # SSH_HOST/PORT/USER/KEY, ...). Needs root (the daemons run as root, munge and mysql);
@@ -9,6 +13,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=common.sh
 . "$here/common.sh"
+[ -n "${1:-}" ] || die "usage: $0 RUN_DIR   (environment: JETLAG_TESTBED_NODES=2 Slurm nodes,
+  JETLAG_TESTBED_CPUS=2 CPUs per node)"
 run_dir "${1:-}"
 [ "$(id -u)" -eq 0 ] || die "start needs root (the daemons run as root, munge and mysql)"
 for p in munged slurmctld slurmd slurmdbd mariadbd sshd; do
@@ -16,20 +22,35 @@ for p in munged slurmctld slurmd slurmdbd mariadbd sshd; do
     die "$p is not installed: run $here/install.sh (as root) first"
 done
 
-daemons=(munged mariadbd slurmdbd slurmctld slurmd sshd)
+nodes="${JETLAG_TESTBED_NODES:-2}"
+cpus="${JETLAG_TESTBED_CPUS:-2}"
+[[ "$nodes" =~ ^[1-9][0-9]?$ ]] && [ "$nodes" -le 50 ] ||
+  die "JETLAG_TESTBED_NODES: expected 1 to 50 nodes, got '$nodes'"
+[[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "JETLAG_TESTBED_CPUS: expected a positive number, got '$cpus'"
+node_names=()
+for ((k = 1; k <= nodes; k++)); do node_names+=("node$k"); done
+
+# What is running now, by the PIDs recorded (the slurmds of the nodes of the last start).
+daemons=(munged mariadbd slurmdbd slurmctld sshd)
+if [ -f "$RUN/etc/nodes" ]; then
+  while read -r n _; do [ -n "$n" ] && daemons+=("slurmd-$n"); done <"$RUN/etc/nodes"
+else
+  daemons+=(slurmd-none)
+fi
 all_alive=1
 any_alive=0
 for d in "${daemons[@]}"; do
   if [ "$d" = munged ] && [ -f "$RUN/pids/munged.shared" ]; then continue; fi
   if alive "$d"; then any_alive=1; else all_alive=0; fi
 done
-if [ "$all_alive" -eq 1 ] && [ -f "$RUN/testbed.env" ]; then
+if [ "$all_alive" -eq 1 ] && [ -f "$RUN/testbed.env" ] &&
+  grep -qx "SLURM_NODES=$nodes" "$RUN/testbed.env" && grep -qx "SLURM_CPUS=$cpus" "$RUN/testbed.env"; then
   log "already running in $RUN"
   cat "$RUN/testbed.env"
   exit 0
 fi
 if [ "$any_alive" -eq 1 ]; then
-  log "partly running in $RUN: stopping what is left, then starting afresh"
+  log "partly running (or with other nodes) in $RUN: stopping what is left, then starting afresh"
   "$here/stop.sh" "$RUN"
 fi
 
@@ -42,7 +63,7 @@ done
 mkdir -p "$RUN"/{etc,pids,logs,ssh,slurm/state,slurm/spool,munge,mysql}
 rm -f "$RUN/testbed.env" "$RUN/pids/munged.shared"
 user="$(id -un)"
-slurmctld_port="$(free_port)"; slurmd_port="$(free_port)"; dbd_port="$(free_port)"
+slurmctld_port="$(free_port)"; dbd_port="$(free_port)"
 mysql_port="$(free_port)"; ssh_port="$(free_port)"
 export SLURM_CONF="$RUN/etc/slurm.conf"
 
@@ -95,13 +116,23 @@ GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
 SQL
 log "MariaDB up (pid $(cat "$RUN/pids/mariadbd.pid"), port $mysql_port)"
 
-# --- Slurm configuration.
+# --- Slurm configuration: node K is nodeK on 127.0.0.K with a port of its own (its slurmd binds
+# every address, so the ports must differ). etc/nodes records "name address port" per node.
+: >"$RUN/etc/nodes.tmp"
+node_lines=""
+for ((k = 1; k <= nodes; k++)); do
+  p="$(free_port)"
+  echo "node$k 127.0.0.$k $p" >>"$RUN/etc/nodes.tmp"
+  node_lines+="NodeName=node$k NodeAddr=127.0.0.$k Port=$p CPUs=$cpus RealMemory=4000 State=UNKNOWN"$'\n'
+done
+mv "$RUN/etc/nodes.tmp" "$RUN/etc/nodes"
+node_list="node[1-$nodes]"
+[ "$nodes" -eq 1 ] && node_list=node1
 cat >"$RUN/etc/slurm.conf" <<CONF
-# Written by scripts/testbed/start.sh: a one-node Slurm on 127.0.0.1 for JetLag's tests.
+# Written by scripts/testbed/start.sh: a $nodes-node Slurm on 127.0.0.1..$nodes for JetLag's tests.
 ClusterName=jetlag
 SlurmctldHost=localhost(127.0.0.1)
 SlurmctldPort=$slurmctld_port
-SlurmdPort=$slurmd_port
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -109,9 +140,9 @@ CryptoType=crypto/munge
 StateSaveLocation=$RUN/slurm/state
 SlurmdSpoolDir=$RUN/slurm/spool/%n
 SlurmctldPidFile=$RUN/slurm/slurmctld.pid
-SlurmdPidFile=$RUN/slurm/slurmd.pid
+SlurmdPidFile=$RUN/slurm/slurmd-%n.pid
 SlurmctldLogFile=$RUN/logs/slurmctld.log
-SlurmdLogFile=$RUN/logs/slurmd.log
+SlurmdLogFile=$RUN/logs/slurmd-%n.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
@@ -125,8 +156,7 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
 AccountingStoragePort=$dbd_port
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 RealMemory=4000 State=UNKNOWN
-PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+${node_lines}PartitionName=debug Nodes=$node_list Default=YES MaxTime=INFINITE State=UP
 CONF
 cat >"$RUN/etc/slurmdbd.conf" <<CONF
 AuthType=auth/munge
@@ -158,12 +188,16 @@ setsid /usr/sbin/slurmctld -D -i -f "$SLURM_CONF" </dev/null >"$RUN/logs/slurmct
 echo $! >"$RUN/pids/slurmctld.pid"
 wait_until 60 "slurmctld on port $slurmctld_port" port_open "$slurmctld_port" ||
   { tail -20 "$RUN/logs/slurmctld.log" "$RUN/logs/slurmctld.out" >&2; die "slurmctld did not start"; }
-setsid /usr/sbin/slurmd -D -N localhost -f "$SLURM_CONF" </dev/null >"$RUN/logs/slurmd.out" 2>&1 &
-echo $! >"$RUN/pids/slurmd.pid"
-node_idle() { sinfo -h -N -o %T 2>/dev/null | grep -qx idle; }
-wait_until 90 "the node to be idle in sinfo" node_idle ||
-  { sinfo -N -l >&2 || true; tail -20 "$RUN/logs/slurmctld.log" "$RUN/logs/slurmd.log" >&2; die "Slurm did not come up"; }
-log "slurmctld (pid $(cat "$RUN/pids/slurmctld.pid")) and slurmd (pid $(cat "$RUN/pids/slurmd.pid")) up, node idle"
+for n in "${node_names[@]}"; do
+  mkdir -p "$RUN/slurm/spool/$n"
+  setsid /usr/sbin/slurmd -D -N "$n" -f "$SLURM_CONF" </dev/null >"$RUN/logs/slurmd-$n.out" 2>&1 &
+  echo $! >"$RUN/pids/slurmd-$n.pid"
+done
+all_idle() { [ "$(sinfo -h -N -o '%N %T' 2>/dev/null | grep -c ' idle$')" -eq "$nodes" ]; }
+wait_until 90 "all $nodes nodes to be idle in sinfo" all_idle ||
+  { sinfo -N -l >&2 || true; tail -20 "$RUN/logs/slurmctld.log" "$RUN"/logs/slurmd-*.log >&2; die "Slurm did not come up"; }
+log "slurmctld (pid $(cat "$RUN/pids/slurmctld.pid")) and $nodes slurmds up, nodes idle:" \
+  "$(for n in "${node_names[@]}"; do printf '%s (pid %s) ' "$n" "$(cat "$RUN/pids/slurmd-$n.pid")"; done)"
 
 # --- sshd on 127.0.0.1 with its own host key; the client key is authorised for this user.
 # ed25519 for OpenSSH clients; ECDSA P-256 as well, which Java's SSH client (Apache MINA SSHD)
@@ -211,7 +245,9 @@ SSH_JAVA_KEY=$RUN/ssh/id_ecdsa
 SSH_HOST_KEY_PUB=$RUN/ssh/host_ecdsa.pub
 SSH_KNOWN_HOSTS=$RUN/ssh/known_hosts
 SLURM_PARTITION=debug
-SLURM_CPUS=2
+SLURM_CPUS=$cpus
+SLURM_NODES=$nodes
+SLURM_NODE_NAMES=${node_names[*]}
 ENV
 mv "$RUN/testbed.env.tmp" "$RUN/testbed.env"
 log "testbed up in $((SECONDS - t0))s: $RUN/testbed.env"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops the testbed in RUN_DIR: cancels the jobs still in its Slurm, then stops sshd, slurmd,
-# slurmctld, slurmdbd, MariaDB and munged by the PIDs recorded at start (never by name),
+# Stops the testbed in RUN_DIR: cancels the jobs still in its Slurm, then stops sshd, the slurmd
+# of every node (RUN_DIR/etc/nodes), slurmctld, slurmdbd, MariaDB and munged by the PIDs recorded at start (never by name),
 # SIGKILL after a grace period. Idempotent; keeps the logs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +19,11 @@ if alive slurmctld && [ -f "$SLURM_CONF" ]; then
   fi
 fi
 stop_pid sshd 5
-stop_pid slurmd 5
+slurmds=(slurmd) # the one slurmd of a testbed started before there were several nodes
+if [ -f "$RUN/etc/nodes" ]; then
+  while read -r n _; do [ -n "$n" ] && slurmds+=("slurmd-$n"); done <"$RUN/etc/nodes"
+fi
+for d in "${slurmds[@]}"; do stop_pid "$d" 5; done
 stop_pid slurmctld 10
 stop_pid slurmdbd 10
 stop_pid mariadbd 30

@@ -63,6 +63,36 @@ class ClusterCommandTest {
           .containsPattern("jobmanager: +pid \\d+, alive")
           .containsPattern("taskmanager-1: +pid \\d+, alive");
 
+      // A TaskManager for another node: its command line, from the recorded cluster.
+      CliRun print =
+          CliRun.of(
+              "cluster",
+              "taskmanager",
+              "--dir",
+              dir.toString(),
+              "--host",
+              "127.0.0.2",
+              "--name",
+              "taskmanager-b",
+              "--print");
+      assertThat(print.code()).as(print.toString()).isZero();
+      assertThat(print.out().lines())
+          .contains(
+              "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+              "-Dtaskmanager.host=127.0.0.2",
+              "-Dlog.file=" + dir.resolve("log/taskmanager-b.log"));
+      CliRun wait =
+          CliRun.of("cluster", "wait", "--dir", dir.toString(), "--taskmanagers", "1", "-q");
+      assertThat(wait.code()).as(wait.toString()).isZero();
+      assertThat(wait.out().strip()).matches("1 2 \\d+");
+      CliRun tooMany =
+          CliRun.of(
+              "cluster", "wait", "--dir", dir.toString(), "--taskmanagers", "2", "--timeout", "1s");
+      assertThat(tooMany.code()).as(tooMany.toString()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(tooMany.err())
+          .contains("jetlag cluster wait: Flink cluster in " + dir)
+          .contains("1 of 2 TaskManagers registered within 1 s");
+
       CliRun stop = CliRun.of("cluster", "stop", "--dir", dir.toString());
       assertThat(stop.code()).as(stop.toString()).isZero();
       assertThat(stop.out()).contains("Stopped the Flink cluster in " + dir, "terminated");
@@ -129,6 +159,21 @@ class ClusterCommandTest {
             "a b=1");
     assertThat(badKey.code()).as(badKey.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(badKey.err()).contains("config key: expected a Flink option name, got 'a b'");
+    CliRun badName =
+        CliRun.of(
+            "cluster", "taskmanager", "--dir", tmp.toString(), "--host", "h", "--name", "../x");
+    assertThat(badName.code()).as(badName.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badName.err()).contains("name: expected 1 to 64 letters");
+    CliRun noCluster =
+        CliRun.of("cluster", "taskmanager", "--dir", tmp.toString(), "--host", "127.0.0.2");
+    assertThat(noCluster.code()).as(noCluster.toString()).isEqualTo(ExitCodes.RUN_FAILED);
+    assertThat(noCluster.err())
+        .startsWith("jetlag cluster taskmanager: no Flink cluster is recorded in " + tmp);
+    CliRun noWait = CliRun.of("cluster", "wait", "--dir", tmp.toString(), "--taskmanagers", "1");
+    assertThat(noWait.code()).as(noWait.toString()).isEqualTo(ExitCodes.RUN_FAILED);
+    assertThat(noWait.err()).contains("no Flink cluster is recorded in " + tmp);
+    CliRun zero = CliRun.of("cluster", "wait", "--dir", tmp.toString(), "--taskmanagers", "0");
+    assertThat(zero.code()).isEqualTo(ExitCodes.USAGE);
     CliRun missing = CliRun.of("cluster");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).contains("expected one of start, status, stop");

@@ -172,8 +172,8 @@ class RemoteRunsTest {
         .addObject()
         .put("name", "debug")
         .put("hpcQueueName", "debug")
-        .put("maxNodeCount", 1)
-        .put("maxCoresPerNode", 2)
+        .put("maxNodeCount", tb.nodes())
+        .put("maxCoresPerNode", tb.cpusPerNode())
         .put("maxMemoryMB", 4000)
         .put("maxMinutes", 60);
     s.put("batchDefaultLogicalQueue", "debug");
@@ -209,6 +209,14 @@ class RemoteRunsTest {
 
   private Map<String, Path> lrInputs() {
     Path ex = repo.resolve("examples/logistic-regression");
+    Map<String, Path> in = new LinkedHashMap<>();
+    in.put("X", ex.resolve("X.npy"));
+    in.put("y", ex.resolve("y.npy"));
+    return in;
+  }
+
+  private Map<String, Path> linInputs() {
+    Path ex = repo.resolve("examples/linear-regression");
     Map<String, Path> in = new LinkedHashMap<>();
     in.put("X", ex.resolve("X.npy"));
     in.put("y", ex.resolve("y.npy"));
@@ -260,6 +268,11 @@ class RemoteRunsTest {
           .as("output %s", out)
           .containsExactly(values(local.resolve(out + ".arrow")));
     }
+    // The staged bundle is removed once the job has checked its own copy.
+    Path staged = stagedFolder(emu.execDir(uuid));
+    assertThat(staged).doesNotExist();
+    assertThat(Files.readString(remote.resolve("jetlag.log")))
+        .contains("removed the staged bundle " + staged);
     Cli.Result report = cli.run("report", remote.resolve("trace.json").toString());
     assertThat(report.code()).as(report.all()).isZero();
     assertThat(report.out()).contains("train");
@@ -383,10 +396,212 @@ class RemoteRunsTest {
   }
 
   @Test
+  void theTestbedHasTwoNodesAndAStepRunsOnEach() {
+    assertThat(tb.nodes()).isEqualTo(2);
+    assertThat(tb.run("sinfo", "-h", "-N", "-o", "%N %c").lines())
+        .containsExactly("node1 " + tb.cpusPerNode(), "node2 " + tb.cpusPerNode());
+    String ran = tb.run("srun", "-I30", "-N2", "-n2", "bash", "-c", "echo $SLURMD_NODENAME");
+    assertThat(ran.lines().sorted()).containsExactly("node1", "node2");
+  }
+
+  @Test
+  void withRunnerFlinkOnTwoNodesATaskManagerOnTheSecondNodeRegistersAndWorks() throws IOException {
+    Path graph = repo.resolve("examples/linear-regression/graph.json");
+    Instant t0 = Instant.now();
+    Cli.Result sub =
+        cli.run(
+            420,
+            "submit",
+            graph.toString(),
+            "--target",
+            "tapis:" + SYSTEM,
+            "--runner",
+            "flink",
+            "--chunk-size",
+            "1024",
+            "--nodes",
+            "2",
+            "--cores",
+            "2",
+            "--minutes",
+            "10",
+            "--wait");
+    Duration submitToResult = Duration.between(t0, Instant.now());
+    assertThat(sub.code()).as(sub.all()).isZero();
+    String uuid = uuidOf(sub);
+    String execDir = emu.execDir(uuid);
+    Path remote = work.resolve("flink2-remote");
+    Cli.Result fetch = cli.run("job", uuid, "fetch", "--to", remote.toString());
+    assertThat(fetch.code()).as(fetch.all()).isZero();
+    String log = Files.readString(remote.resolve("jetlag.log"));
+    assertThat(log)
+        .contains("2 node(s): node1 node2")
+        .contains("srun --overlap -N1 -n1 -w node2 jetlag cluster taskmanager")
+        .contains("--host 127.0.0.2 --name taskmanager-node2")
+        .contains("2 TaskManagers registered (4 slots on 2 nodes)")
+        .contains("--flink-master 127.0.0.1:")
+        .contains("--threads 4")
+        .contains("Flink cluster stopped in");
+    JsonNode status = new ObjectMapper().readTree(remote.resolve("status.json").toFile());
+    assertThat(status.path("taskManagers").asInt()).isEqualTo(2);
+    assertThat(status.path("nodes").asText()).isEqualTo("node[1-2]");
+    assertThat(status.path("exitCode").asInt()).isZero();
+
+    Path local = work.resolve("flink2-local");
+    Cli.Result run =
+        cli.run(
+            "run",
+            graph.toString(),
+            "--output",
+            local.toString(),
+            "--threads",
+            "2",
+            "--chunk-size",
+            "1024",
+            "--quiet");
+    assertThat(run.code()).as(run.all()).isZero();
+    for (String out : List.of("coef", "residual_norm")) {
+      assertThat(values(remote.resolve(out + ".arrow")))
+          .as("output %s", out)
+          .containsExactly(values(local.resolve(out + ".arrow")));
+    }
+    // The second node's TaskManager did work: Flink deployed tasks to it, and the trace has
+    // spans from two TaskManager processes (1 KiB chunks: X comes in 16, spread over 4 slots).
+    String tm2 = Files.readString(remote.resolve("flink-logs/taskmanager-node2.log"));
+    assertThat(tm2).contains("Received task");
+    Trace trace = TraceJson.read(remote.resolve("trace.json"));
+    assertThat(
+            trace.spans().stream()
+                .map(Span::worker)
+                .filter(w -> w.startsWith("taskmanager "))
+                .distinct()
+                .count())
+        .as("TaskManager lanes in the trace")
+        .isGreaterThanOrEqualTo(2);
+    JsonNode jobs =
+        new ObjectMapper().readTree(remote.resolve("trace.json.flink-jobs.json").toFile());
+    assertThat(jobs.get(0).path("state").asText()).isEqualTo("FINISHED");
+    int maxParallelism = 0;
+    for (JsonNode j : jobs) {
+      for (JsonNode v : j.path("vertices")) {
+        maxParallelism = Math.max(maxParallelism, v.path("parallelism").asInt());
+      }
+    }
+    assertThat(maxParallelism).as("parallelism above one node's 2 slots").isEqualTo(4);
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 20);
+
+    Matcher m = Pattern.compile("Flink cluster started in (\\d+) ms").matcher(log);
+    assertThat(m.find()).isTrue();
+    Matcher reg =
+        Pattern.compile("TaskManagers registered \\(4 slots on 2 nodes\\) (\\d+) ms").matcher(log);
+    assertThat(reg.find()).isTrue();
+    Matcher r = Pattern.compile("run ended with status 0 after (\\d+) ms").matcher(log);
+    assertThat(r.find()).isTrue();
+    System.out.printf(
+        "MEASURED e2e linear-regression --runner flink --nodes 2: submit-to-result %.1f s (CLI,"
+            + " incl. JVM start); inside the job: cluster start (first node) %.1f s, second"
+            + " TaskManager registered %.1f s later, run %.1f s%n",
+        submitToResult.toMillis() / 1e3,
+        Long.parseLong(m.group(1)) / 1e3,
+        Long.parseLong(reg.group(1)) / 1e3,
+        Long.parseLong(r.group(1)) / 1e3);
+  }
+
+  @Test
+  void aTaskManagerThatDoesNotRegisterInTimeFailsTheJobInPhaseCluster() throws IOException {
+    // The same app, but the further TaskManagers get 1 s to register: they need several.
+    TapisClient c = alice(RetryPolicy.defaults());
+    ObjectNode app = new ObjectMapper().createObjectNode();
+    app.put("id", "jetlag-tm-deadline").put("version", version).put("runtime", "ZIP");
+    app.put("containerImage", staging.resolve("apps/jetlag-zip-" + version + ".zip").toString());
+    var env = app.putObject("jobAttributes").putObject("parameterSet").putArray("envVariables");
+    env.addObject().put("key", "JETLAG_RUNTIME").put("value", runtime.toString());
+    env.addObject().put("key", "JETLAG_STAGING").put("value", staging.toString());
+    env.addObject().put("key", "JETLAG_FLINK_TM_TIMEOUT").put("value", "1");
+    c.createApp(app);
+    RemoteJob job =
+        RemoteJobs.submit(
+            c,
+            new Submission(
+                repo.resolve("examples/linear-regression/graph.json"),
+                linInputs(),
+                RunSettings.defaults().withRunner("flink"),
+                new Target.Tapis(SYSTEM),
+                "jetlag-tm-deadline",
+                version,
+                Optional.empty(),
+                OptionalInt.of(2),
+                OptionalInt.of(2),
+                OptionalInt.of(10),
+                version),
+            work);
+    RemoteJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    assertThat(end.status()).isEqualTo("FAILED");
+    String execDir = emu.execDir(job.uuid());
+    Path out = Path.of(execDir, "output");
+    String log = Files.readString(out.resolve("jetlag.log"));
+    assertThat(log)
+        .contains("the TaskManagers on the further nodes did not all register")
+        .contains("of 2 TaskManagers registered within 1 s")
+        .contains("exit 70 (cluster)")
+        .doesNotContain("running: jetlag run");
+    JsonNode status = new ObjectMapper().readTree(out.resolve("status.json").toFile());
+    assertThat(status.path("phase").asText()).isEqualTo("cluster");
+    assertThat(status.path("exitCode").asInt()).isEqualTo(70);
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 30);
+  }
+
+  @Test
+  void cancelWhileRunningOnTwoNodesLeavesNoFlinkProcessOnAnyNode() throws IOException {
+    Path slow = work.resolve("slow-flink2/graph.json");
+    Files.createDirectories(slow.getParent());
+    String g = Files.readString(repo.resolve("examples/logistic-regression/graph.json"));
+    Files.writeString(slow, g.replace("\"count\": 200}", "\"count\": 2000000}"));
+    TapisClient c = alice(RetryPolicy.defaults());
+    RemoteJob job =
+        RemoteJobs.submit(
+            c,
+            new Submission(
+                slow,
+                lrInputs(),
+                RunSettings.defaults().withRunner("flink"),
+                new Target.Tapis(SYSTEM),
+                "jetlag-zip",
+                version,
+                Optional.empty(),
+                OptionalInt.of(2),
+                OptionalInt.of(2),
+                OptionalInt.of(10),
+                version),
+            work);
+    waitFor(() -> !emu.execDir(job.uuid()).isEmpty(), 30);
+    String execDir = emu.execDir(job.uuid());
+    // The run has started on the 2-node cluster: the second node's TaskManager and the run's JVM.
+    waitFor(
+        () ->
+            processesMentioning(execDir).stream()
+                    .anyMatch(
+                        p -> p.contains("TaskManagerRunner") && p.contains("taskmanager-node2"))
+                && !processesMentioning(execDir + "/jetlag-work/graph.json").isEmpty(),
+        150);
+    waitFor(() -> "RUNNING".equals(c.status(job.uuid()).status()), 10);
+    Instant t0 = Instant.now();
+    c.cancel(job.uuid());
+    RemoteJob end = follow(c, job.uuid(), new ArrayList<>(), new LinkedHashMap<>());
+    assertThat(end.status()).isEqualTo("CANCELLED");
+    // No JobManager, TaskManager (either node), srun step or jetlag JVM of this job is left.
+    waitFor(() -> processesMentioning(execDir).isEmpty(), 40);
+    String slurmId = emu.remoteJobId(job.uuid());
+    waitFor(() -> tb.run("squeue", "-h", "-s", "-j", slurmId).isBlank(), 20);
+    System.out.printf(
+        "MEASURED cancel of a running 2-node Flink job to no process left: %.1f s%n",
+        Duration.between(t0, Instant.now()).toMillis() / 1e3);
+  }
+
+  @Test
   void aJobWaitsInTheQueueBehindAnotherAndThenRuns() throws IOException {
-    // Someone else's job holds both cores of the only node for 6 s.
-    String blocker =
-        tb.run("sbatch", "--parsable", "-n", "2", "-o", "/dev/null", "--wrap", "sleep 6").strip();
+    // Someone else's job holds every core of every node for 6 s.
+    String blocker = blockEveryNode(6);
     TapisClient c = alice(RetryPolicy.defaults());
     RemoteJob job =
         RemoteJobs.submit(
@@ -432,12 +647,12 @@ class RemoteRunsTest {
     assertThat(sub.err()).contains("remote log").contains("run ended with status 4");
     Cli.Result status = cli.run("job", uuidOf(sub), "status");
     assertThat(status.out()).contains("FAILED");
+    assertThat(stagedFolder(emu.execDir(uuidOf(sub)))).doesNotExist();
   }
 
   @Test
   void cancelWhileQueued() throws IOException {
-    String blocker =
-        tb.run("sbatch", "--parsable", "-n", "2", "-o", "/dev/null", "--wrap", "sleep 30").strip();
+    String blocker = blockEveryNode(30);
     try {
       TapisClient c = alice(RetryPolicy.defaults());
       RemoteJob job =
@@ -654,6 +869,33 @@ class RemoteRunsTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Someone else's job that holds every core of every node for {@code seconds}; its Slurm id. */
+  private String blockEveryNode(int seconds) {
+    return tb.run(
+            "sbatch",
+            "--parsable",
+            "-N",
+            Integer.toString(tb.nodes()),
+            "--ntasks-per-node",
+            Integer.toString(tb.cpusPerNode()),
+            "-o",
+            "/dev/null",
+            "--wrap",
+            "sleep " + seconds)
+        .strip();
+  }
+
+  /** The staging folder of the job's bundle (JETLAG_STAGED_ID in the job's tapisjob.env). */
+  private Path stagedFolder(String execDir) throws IOException {
+    String id =
+        Files.readAllLines(Path.of(execDir, "tapisjob.env")).stream()
+            .filter(l -> l.startsWith(RemoteJobs.STAGED_ID_ENV + "="))
+            .map(l -> l.substring(l.indexOf('=') + 1).replace("'", "").replace("\"", ""))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no JETLAG_STAGED_ID in " + execDir));
+    return staging.resolve(id);
+  }
 
   private RemoteJob follow(TapisClient c, String uuid, List<String> seen, Map<String, Instant> at) {
     return RemoteJobs.follow(

@@ -27,6 +27,12 @@ public final class RemoteJobs {
   /** The app environment variable naming the folder (on the system) bundles are uploaded to. */
   public static final String STAGING_ENV = "JETLAG_STAGING";
 
+  /**
+   * The job's environment variable with the id of the folder under {@link #STAGING_ENV} its bundle
+   * was uploaded to: the app removes that folder once Tapis has copied the bundle into the job.
+   */
+  public static final String STAGED_ID_ENV = "JETLAG_STAGED_ID";
+
   private RemoteJobs() {}
 
   /** Where the app keeps the runtime and bundles on the system (absolute paths on the host). */
@@ -144,7 +150,7 @@ public final class RemoteJobs {
                       "bundle",
                       "tapis://" + s.systemId() + "/" + layout.filesPath(dir + "/" + BUNDLE_NAME),
                       BUNDLE_NAME)),
-              Map.of());
+              Map.of(STAGED_ID_ENV, id));
       return c.submit(req);
     } finally {
       try {

@@ -34,7 +34,10 @@ class ZipAppTest {
         .contains("cluster start --dir \"$flink_dir\" --slots \"${SLURM_CPUS_ON_NODE:-1}\"")
         .contains("cluster stop --dir \"$flink_dir\"")
         .contains("run_args+=(--flink-master \"$addr\" --work-dir \"$work/beam\")")
-        .contains("TaskManagers on further nodes\n# are NOT done yet")
+        .contains("srun --overlap -N1 -n1 -w \"$n\"")
+        .contains("cluster taskmanager --dir \"$flink_dir\"")
+        .contains("cluster wait --dir \"$flink_dir\" --taskmanagers \"$want\"")
+        .contains("remove_staged_bundle")
         .contains("sha256sum --quiet -c SHA256SUMS")
         .contains("runtime version mismatch");
     Path f = tmp.resolve("tapisjob_app.sh");

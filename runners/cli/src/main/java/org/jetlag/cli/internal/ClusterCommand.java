@@ -24,8 +24,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jetlag cluster start|status|stop}: a Flink session cluster on this machine, for {@code
- * jetlag run --runner flink --flink-master host:port}.
+ * {@code jetlag cluster start|status|stop|taskmanager|wait}: a Flink session cluster on this
+ * machine, for {@code jetlag run --runner flink --flink-master host:port}; {@code taskmanager} adds
+ * a TaskManager on another machine that shares the cluster's folder (a further node of a Slurm
+ * allocation), {@code wait} waits until a number of TaskManagers has registered.
  */
 @Command(
     name = "cluster",
@@ -39,7 +41,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ClusterCommand.Start.class,
       ClusterCommand.Status.class,
-      ClusterCommand.Stop.class
+      ClusterCommand.Stop.class,
+      ClusterCommand.TaskManager.class,
+      ClusterCommand.Wait.class
     },
     exitCodeListHeading = JetLagCommand.EXIT_HEADING,
     exitCodeList = {
@@ -53,6 +57,9 @@ import picocli.CommandLine.Spec;
       "  jetlag run graph.json --runner flink --flink-master 127.0.0.1:PORT",
       "  jetlag cluster status",
       "  jetlag cluster stop",
+      "On another node of a Slurm allocation, with the folder on a shared file system:",
+      "  srun --overlap -N1 -n1 -w node2 jetlag cluster taskmanager --dir D --host node2 &",
+      "  jetlag cluster wait --dir D --taskmanagers 2",
       JetLagCommand.FOOTER
     })
 final class ClusterCommand implements Runnable {
@@ -404,6 +411,190 @@ final class ClusterCommand implements Runnable {
           "Stopped the Flink cluster in " + d + " (REST " + report.get().restAddress() + "):");
       for (FlinkCluster.StopReport.Stopped p : report.get().processes()) {
         out.printf(Locale.ROOT, "  %-14s pid %d, %s%n", p.name() + ":", p.pid(), p.outcome());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code jetlag cluster taskmanager}. */
+  @Command(
+      name = "taskmanager",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      sortOptions = false,
+      description = {
+        "Run one more TaskManager for the cluster recorded in the folder, on this machine, in the"
+            + " foreground until it ends or this command is stopped (SIGTERM stops the"
+            + " TaskManager too). Its memory flags are those of the cluster's own TaskManagers;"
+            + " its ports are picked free on --host; its log is log/NAME.log in the folder.",
+        "",
+        "Made for the further nodes of a Slurm allocation: 'srun --overlap -N1 -n1 -w NODE"
+            + " jetlag cluster taskmanager --dir D --host ADDRESS', with the folder on a file"
+            + " system every node shares and a cluster started with 'jetlag cluster start --host"
+            + " H' on an address H the other nodes reach.",
+        ""
+      },
+      exitCodeListHeading = JetLagCommand.EXIT_HEADING,
+      exitCodeList = {
+        "0:the TaskManager ended with status 0 (or --print)",
+        JetLagCommand.EXIT_2,
+        "4:no cluster is recorded in the folder, the TaskManager could not start, or it ended"
+            + " with another status"
+      })
+  static final class TaskManager implements Callable<Integer>, JetLagCommand.HasVerbosity {
+    @Spec CommandSpec spec;
+
+    @Mixin DirOption dir = new DirOption();
+
+    @Option(
+        names = "--host",
+        paramLabel = "HOST",
+        required = true,
+        description =
+            "The address of this machine the TaskManager binds to and the JobManager reaches it"
+                + " at.")
+    String host;
+
+    @Option(
+        names = "--name",
+        paramLabel = "NAME",
+        description = "Its name, for its log file (default: taskmanager-<this host's name>).")
+    String name;
+
+    @Option(
+        names = "--print",
+        description = "Print its command line, one argument per line, and start nothing.")
+    boolean print;
+
+    @Mixin Verbosity verbosity = new Verbosity();
+
+    @Override
+    public Verbosity verbosity() {
+      return verbosity;
+    }
+
+    @Override
+    public Integer call() {
+      Path d = dir.dir();
+      String n = name != null ? name : "taskmanager-" + shortHostName();
+      try {
+        if (print) {
+          PrintWriter out = spec.commandLine().getOut();
+          for (String arg : FlinkCluster.taskManagerCommand(d, host, n)) {
+            out.println(arg);
+          }
+          return ExitCodes.OK;
+        }
+        int status = FlinkCluster.runTaskManager(d, host, n);
+        if (status != 0) {
+          throw new CliException(
+              ExitCodes.RUN_FAILED,
+              "jetlag cluster taskmanager: "
+                  + n
+                  + " ended with status "
+                  + status
+                  + " (its log: "
+                  + d.resolve("log/" + n + ".log")
+                  + ")");
+        }
+        return ExitCodes.OK;
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      } catch (FlinkClusterException e) {
+        throw new CliException(
+            ExitCodes.RUN_FAILED, "jetlag cluster taskmanager: " + e.getMessage(), e);
+      }
+    }
+
+    private static String shortHostName() {
+      String h;
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        h = "unknown";
+      }
+      int dot = h.indexOf('.');
+      return dot > 0 ? h.substring(0, dot) : h;
+    }
+  }
+
+  /** {@code jetlag cluster wait}. */
+  @Command(
+      name = "wait",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      sortOptions = false,
+      description = {
+        "Wait until at least N TaskManagers have registered with the cluster recorded in the"
+            + " folder, with all their slots free; print how many and how long it took.",
+        ""
+      },
+      exitCodeListHeading = JetLagCommand.EXIT_HEADING,
+      exitCodeList = {
+        JetLagCommand.EXIT_0,
+        JetLagCommand.EXIT_2,
+        "4:no cluster is recorded in the folder, or fewer registered within --timeout"
+      })
+  static final class Wait implements Callable<Integer>, JetLagCommand.HasVerbosity {
+    @Spec CommandSpec spec;
+
+    @Mixin DirOption dir = new DirOption();
+
+    @Option(
+        names = "--taskmanagers",
+        paramLabel = "N",
+        required = true,
+        description = "How many TaskManagers to wait for, the cluster's own included.")
+    int taskManagers;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        converter = Units.DurationConverter.class,
+        description = "How long to wait at most (default: 60s).")
+    Duration timeout;
+
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "Print only: <TaskManagers> <slots> <milliseconds waited>.")
+    boolean quiet;
+
+    @Mixin Verbosity verbosity = new Verbosity();
+
+    @Override
+    public Verbosity verbosity() {
+      return verbosity;
+    }
+
+    @Override
+    public Integer call() {
+      if (taskManagers < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--taskmanagers: expected at least 1, got " + taskManagers);
+      }
+      FlinkCluster.Registration r;
+      try {
+        r =
+            FlinkCluster.awaitTaskManagers(
+                dir.dir(), taskManagers, timeout != null ? timeout : Duration.ofSeconds(60));
+      } catch (FlinkClusterException e) {
+        throw new CliException(ExitCodes.RUN_FAILED, "jetlag cluster wait: " + e.getMessage(), e);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      int n = r.taskManagers().size();
+      if (quiet) {
+        out.printf(Locale.ROOT, "%d %d %d%n", n, r.slots(), r.waited().toMillis());
+        return ExitCodes.OK;
+      }
+      out.printf(
+          Locale.ROOT,
+          "%d TaskManager%s registered, %d slots in all, after %.1f s:%n",
+          n,
+          n == 1 ? "" : "s",
+          r.slots(),
+          r.waited().toMillis() / 1000.0);
+      for (FlinkRest.TaskManagerSummary t : r.taskManagers()) {
+        out.printf(Locale.ROOT, "  %s  %d slots  %s%n", t.id(), t.slots(), t.path());
       }
       return ExitCodes.OK;
     }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jetlag.flink.cluster.ClusterInfo.ProcessInfo;
 import org.jetlag.flink.cluster.internal.ConfigFiles;
@@ -57,6 +58,10 @@ public final class FlinkCluster implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int TAIL_LINES = 25;
   private static final String PORT_TAKEN = "java.net.BindException";
+  private static final Pattern JOIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  /** The folder in a cluster folder where joining TaskManagers record themselves. */
+  public static final String JOINED_DIR = "joined";
 
   private final Path dir;
   private final ClusterInfo info;
@@ -592,6 +597,270 @@ public final class FlinkCluster implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // TaskManagers that join a running cluster (the further nodes of a Slurm allocation)
+
+  /**
+   * The command line of one more TaskManager for the cluster recorded in {@code dir}, to run on
+   * this machine bound to {@code host}: the same memory flags as the cluster's own TaskManagers
+   * (Flink's {@code BashJavaUtils} on the cluster's config), ports free on {@code host} now, its
+   * log {@code log/<name>.log}. Nothing is started. {@code java} is this JVM's; options given to
+   * the cluster's {@link ClusterSpec#withJvmOptions} are not recorded, so not applied here.
+   *
+   * @param dir a cluster folder, on a file system this machine shares with the JobManager's
+   * @param host the address this machine binds to and the JobManager reaches it at
+   * @param name the TaskManager's name, letters, digits, '.', '_' and '-'
+   * @throws FlinkClusterException when no cluster is recorded in {@code dir}, or its flink-lib or
+   *     config is not readable from here
+   */
+  public static List<String> taskManagerCommand(Path dir, String host, String name) {
+    Path d = dir.toAbsolutePath().normalize();
+    ClusterInfo info = recordedForJoin(d, name);
+    if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException(
+          "host: expected a host name or address, got '" + host + "'");
+    }
+    ClusterSpec spec =
+        ClusterSpec.of(d, Path.of(info.flinkLib()))
+            .withHost(info.host())
+            .withSlots(info.slotsPerTaskManager());
+    checkFlinkLib(spec.flinkLib());
+    Path conf = Path.of(info.confDir());
+    Path log = d.resolve("log");
+    List<Integer> ports;
+    try {
+      Files.createDirectories(log);
+      ports = Ports.free(host, 3);
+    } catch (IOException | UncheckedIOException e) {
+      throw new FlinkClusterException(
+          "Flink cluster in "
+              + d
+              + ": TaskManager '"
+              + name
+              + "' on "
+              + host
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    LaunchPlan.TaskManagerPorts tmPorts =
+        new LaunchPlan.TaskManagerPorts(ports.get(0), ports.get(1), ports.get(2));
+    Process utils = null;
+    List<List<String>> tm;
+    try {
+      utils = bashJavaUtils(spec, conf, log, "GET_TM_RESOURCE_PARAMS", name);
+      tm = bashJavaUtilsResult(utils, log, name, d);
+    } finally {
+      if (utils != null && utils.isAlive()) {
+        utils.destroyForcibly();
+      }
+    }
+    // A plan of this one TaskManager: the JobManager's parts are not needed here.
+    LaunchPlan plan =
+        new LaunchPlan(
+            spec,
+            conf,
+            log,
+            d.resolve("tmp"),
+            info.restPort(),
+            0,
+            0,
+            0,
+            List.of(tmPorts),
+            List.of(),
+            List.of(),
+            tm.get(0),
+            tm.get(1));
+    return plan.taskManagerCommand(name, tmPorts, host);
+  }
+
+  private static ClusterInfo recordedForJoin(Path dir, String name) {
+    if (!JOIN_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "name: expected 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
+    }
+    ClusterInfo info =
+        read(dir)
+            .orElseThrow(
+                () ->
+                    new FlinkClusterException(
+                        "no Flink cluster is recorded in "
+                            + dir
+                            + ": start one there first (jetlag cluster start --dir "
+                            + dir
+                            + ")"));
+    if (info.processes().stream().anyMatch(p -> p.name().equals(name))) {
+      throw new IllegalArgumentException(
+          "name: '" + name + "' is taken by a process of the cluster in " + dir);
+    }
+    return info;
+  }
+
+  /**
+   * Runs one more TaskManager for the cluster recorded in {@code dir} on this machine ({@link
+   * #taskManagerCommand(Path, String, String)}) until it exits, and returns its exit status. It is
+   * this process's child in this process's session, so that a batch system's process tracking
+   * (Slurm's job step) reaches it; it is recorded in {@code joined/<name>.json} while it runs, so
+   * that {@link #stop(Path)} on the same machine stops it too. When this JVM is asked to end
+   * (SIGTERM), the TaskManager gets SIGTERM, the cluster's grace period, then SIGKILL.
+   *
+   * @throws FlinkClusterException when it cannot be prepared or started
+   */
+  public static int runTaskManager(Path dir, String host, String name) {
+    Path d = dir.toAbsolutePath().normalize();
+    List<String> command = taskManagerCommand(d, host, name);
+    ClusterInfo info = recordedForJoin(d, name);
+    Path out = d.resolve("log").resolve(name + ".out");
+    Path record = d.resolve(JOINED_DIR).resolve(name + ".json");
+    Process p;
+    try {
+      Files.createDirectories(record.getParent());
+      p = Procs.spawn(command, out, false);
+    } catch (IOException e) {
+      throw new FlinkClusterException(
+          "Flink cluster in " + d + ": cannot start TaskManager '" + name + "': " + e.getMessage(),
+          e);
+    }
+    Duration grace = Duration.ofMillis(info.stopGraceMillis());
+    Runnable stop =
+        () -> {
+          try {
+            Procs.terminate(List.of(Optional.of(p.toHandle())), grace, KILL_WAIT);
+          } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+          }
+          deleteQuietly(record);
+        };
+    Thread stopper = new Thread(stop, "taskmanager-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      write(
+          record,
+          new JoinedTaskManager(
+              name, Procs.hostName(), p.pid(), Procs.startInstant(p.toHandle()), host));
+      return p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FlinkClusterException(
+          "Flink cluster in " + d + ": TaskManager '" + name + "' interrupted", e);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        if (p.isAlive()) {
+          stop.run();
+        }
+        deleteQuietly(record);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down: the hook stops the TaskManager.
+      }
+    }
+  }
+
+  /** The TaskManagers recorded in {@code dir/joined/}, in name order; empty when there are none. */
+  public static List<JoinedTaskManager> joined(Path dir) {
+    Path folder = dir.resolve(JOINED_DIR);
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    List<JoinedTaskManager> found = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.json")) {
+      for (Path f : files) {
+        try {
+          found.add(Json.read(f, JoinedTaskManager.class));
+        } catch (IOException e) {
+          // Being written or removed right now: not a TaskManager to count on.
+        }
+      }
+    } catch (IOException e) {
+      throw new FlinkClusterException(
+          "Flink cluster in " + dir + ": cannot list " + folder + ": " + e.getMessage(), e);
+    }
+    found.sort(Comparator.comparing(JoinedTaskManager::name));
+    return List.copyOf(found);
+  }
+
+  /**
+   * What {@link #awaitTaskManagers} saw.
+   *
+   * @param taskManagers the registered TaskManagers, as Flink lists them
+   * @param waited how long it waited
+   */
+  public record Registration(List<FlinkRest.TaskManagerSummary> taskManagers, Duration waited) {
+    /** Validates and copies. */
+    public Registration {
+      taskManagers = List.copyOf(taskManagers);
+      Objects.requireNonNull(waited, "waited");
+    }
+
+    /** Task slots over all registered TaskManagers. */
+    public int slots() {
+      return taskManagers.stream().mapToInt(FlinkRest.TaskManagerSummary::slots).sum();
+    }
+  }
+
+  /**
+   * Waits until at least {@code count} TaskManagers have registered with the cluster recorded in
+   * {@code dir} ({@code GET /taskmanagers}) and reported their slots ({@code count} times the
+   * cluster's slots per TaskManager), all free; polls every 200 ms.
+   *
+   * @throws FlinkClusterException after {@code timeout}, saying how many registered and which
+   *     joining TaskManagers are recorded
+   */
+  public static Registration awaitTaskManagers(Path dir, int count, Duration timeout) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count: expected at least 1, got " + count);
+    }
+    Path d = dir.toAbsolutePath().normalize();
+    ClusterInfo info =
+        read(d)
+            .orElseThrow(() -> new FlinkClusterException("no Flink cluster is recorded in " + d));
+    FlinkRest rest = new FlinkRest(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
+    String last = "no answer yet";
+    while (true) {
+      try {
+        List<FlinkRest.TaskManagerSummary> tms = rest.taskManagers(info.restAddress());
+        int slots = tms.stream().mapToInt(FlinkRest.TaskManagerSummary::slots).sum();
+        int free = tms.stream().mapToInt(FlinkRest.TaskManagerSummary::freeSlots).sum();
+        // A TaskManager registers before it reports its slots: wait for every slot, free.
+        int expected = count * info.slotsPerTaskManager();
+        if (tms.size() >= count && slots >= expected && free >= slots) {
+          return new Registration(tms, Duration.ofNanos(System.nanoTime() - t0));
+        }
+        last = tms.size() + " of " + count + " TaskManagers registered";
+      } catch (FlinkClusterException e) {
+        last = e.getMessage();
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder recorded = new StringBuilder();
+        for (JoinedTaskManager j : joined(d)) {
+          recorded.append(recorded.length() == 0 ? "" : ", ");
+          recorded.append(j.name()).append(" on ").append(j.node()).append(" pid ").append(j.pid());
+        }
+        throw new FlinkClusterException(
+            "Flink cluster in "
+                + d
+                + ": "
+                + last
+                + " within "
+                + timeout.toSeconds()
+                + " s (joined TaskManagers recorded: "
+                + (recorded.length() == 0 ? "none" : recorded)
+                + "; their logs are in "
+                + d.resolve("log")
+                + ")");
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FlinkClusterException("Flink cluster in " + d + ": wait interrupted", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // status and stop
 
   /** The cluster recorded in {@code dir}'s {@code cluster.json}; empty when there is none. */
@@ -683,8 +952,21 @@ public final class FlinkCluster implements AutoCloseable {
     }
     ClusterInfo info = recorded.get();
     List<Optional<ProcessHandle>> handles = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<Long> pids = new ArrayList<>();
     for (ProcessInfo p : info.processes()) {
       handles.add(Procs.find(p.pid(), p.startInstant()));
+      names.add(p.name());
+      pids.add(p.pid());
+    }
+    // Joined TaskManagers on this machine; those on other nodes end with their job steps.
+    String here = Procs.hostName();
+    for (JoinedTaskManager j : joined(dir)) {
+      if (j.node().equals(here)) {
+        handles.add(Procs.find(j.pid(), j.startInstant()));
+        names.add(j.name());
+        pids.add(j.pid());
+      }
     }
     List<Procs.Outcome> outcomes;
     try {
@@ -696,14 +978,13 @@ public final class FlinkCluster implements AutoCloseable {
     List<StopReport.Stopped> stopped = new ArrayList<>();
     List<String> survivors = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
-      ProcessInfo p = info.processes().get(i);
       Procs.Outcome o = outcomes.get(i);
       if (o == Procs.Outcome.STILL_RUNNING) {
-        survivors.add(p.name() + " (pid " + p.pid() + ")");
+        survivors.add(names.get(i) + " (pid " + pids.get(i) + ")");
       }
       stopped.add(
           new StopReport.Stopped(
-              p.name(), p.pid(), o.name().toLowerCase(Locale.ROOT).replace('_', '-')));
+              names.get(i), pids.get(i), o.name().toLowerCase(Locale.ROOT).replace('_', '-')));
     }
     if (!survivors.isEmpty()) {
       throw new FlinkClusterException(
@@ -714,7 +995,16 @@ public final class FlinkCluster implements AutoCloseable {
     }
     deleteClusterFile(dir);
     deleteQuietly(dir.resolve("tmp"));
+    deleteQuietly(dir.resolve(JOINED_DIR));
     return Optional.of(new StopReport(info.restAddress(), stopped));
+  }
+
+  private static void write(Path file, JoinedTaskManager joined) {
+    try {
+      Json.writeAtomically(file, joined);
+    } catch (IOException e) {
+      throw new FlinkClusterException("cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static void write(Path dir, ClusterInfo info) {

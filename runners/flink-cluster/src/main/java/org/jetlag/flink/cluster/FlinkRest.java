@@ -102,6 +102,22 @@ public final class FlinkRest {
   }
 
   /**
+   * One registered TaskManager, from {@code GET /taskmanagers}.
+   *
+   * @param id Flink's resource id of the TaskManager (its host and port and a random suffix)
+   * @param path its RPC address, such as {@code pekko.tcp://flink@127.0.0.2:41235/user/rpc/..}
+   * @param slots its task slots
+   * @param freeSlots its slots free now
+   */
+  public record TaskManagerSummary(String id, String path, int slots, int freeSlots) {
+    /** Validates. */
+    public TaskManagerSummary {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(path, "path");
+    }
+  }
+
+  /**
    * The Flink version of the cluster at {@code hostPort}: {@code flink-version} of {@code /config}.
    */
   public String flinkVersion(String hostPort) {
@@ -126,6 +142,21 @@ public final class FlinkRest {
         o.path("jobs-cancelled").asInt(),
         o.path("jobs-failed").asInt(),
         o.path("flink-version").asText(""));
+  }
+
+  /** The registered TaskManagers ({@code GET /taskmanagers}), in the order Flink lists them. */
+  public List<TaskManagerSummary> taskManagers(String hostPort) {
+    JsonNode o = getJson(hostPort, "/taskmanagers");
+    List<TaskManagerSummary> tms = new ArrayList<>();
+    for (JsonNode t : o.path("taskmanagers")) {
+      tms.add(
+          new TaskManagerSummary(
+              t.path("id").asText(),
+              t.path("path").asText(),
+              t.path("slotsNumber").asInt(),
+              t.path("freeSlots").asInt()));
+    }
+    return List.copyOf(tms);
   }
 
   /** Every job the cluster knows, as Flink lists them ({@code GET /jobs/overview}). */

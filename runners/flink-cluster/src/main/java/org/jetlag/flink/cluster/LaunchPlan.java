@@ -136,8 +136,21 @@ public record LaunchPlan(
       throw new IllegalArgumentException(
           "TaskManager number: expected 1.." + taskManagerPorts.size() + ", got " + number);
     }
-    TaskManagerPorts ports = taskManagerPorts.get(number - 1);
-    List<String> cmd = jvm(taskManagerJvmFlags, taskManagerName(number));
+    return taskManagerCommand(taskManagerName(number), taskManagerPorts.get(number - 1), host);
+  }
+
+  /**
+   * The command line of a TaskManager named {@code name} (its log is {@code <name>.log}) with these
+   * ports, running on {@code host}: it binds to and advertises {@code host} and reaches the
+   * JobManager at the spec's host. {@link FlinkCluster#taskManagerCommand(Path, String, String)}
+   * uses it for a TaskManager that joins a running cluster from another node.
+   */
+  public List<String> taskManagerCommand(String name, TaskManagerPorts ports, String host) {
+    Objects.requireNonNull(ports, "ports");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host: expected a host name or address, got ''");
+    }
+    List<String> cmd = jvm(taskManagerJvmFlags, name);
     cmd.add(TASK_MANAGER_CLASS);
     cmd.add("--configDir");
     cmd.add(confDir.toString());

@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -313,6 +317,64 @@ class FlinkClusterTest {
   }
 
   /** The resident memory of the cluster's processes, from /proc (Linux). */
+  @Test
+  @Timeout(150)
+  void aTaskManagerJoinsFromAnotherAddressIsAwaitedAndStoppedWithTheCluster(TestInfo test)
+      throws Exception {
+    Path dir = clusterDir(test);
+    FlinkCluster cluster = FlinkCluster.start(spec(dir, 1));
+    assertThatThrownBy(() -> FlinkCluster.awaitTaskManagers(dir, 2, Duration.ofSeconds(2)))
+        .isInstanceOf(FlinkClusterException.class)
+        .hasMessageContaining("1 of 2 TaskManagers registered within 2 s")
+        .hasMessageContaining("joined TaskManagers recorded: none");
+    assertThatThrownBy(() -> FlinkCluster.taskManagerCommand(dir, "127.0.0.2", "../x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name: expected");
+    assertThatThrownBy(() -> FlinkCluster.taskManagerCommand(dir, "127.0.0.2", "taskmanager-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is taken");
+
+    // The same memory flags as the cluster's own TaskManager; its own ports, address and log.
+    List<String> cmd = FlinkCluster.taskManagerCommand(dir, "127.0.0.2", "taskmanager-b");
+    List<String> own =
+        List.of(
+            Files.readString(
+                    Path.of(
+                        "/proc", Long.toString(cluster.info().processes().get(1).pid()), "cmdline"))
+                .split("\0"));
+    assertThat(cmd).contains(LaunchPlan.TASK_MANAGER_CLASS, "-Dtaskmanager.host=127.0.0.2");
+    assertThat(cmd).contains("-Dlog.file=" + dir.resolve("log/taskmanager-b.log"));
+    assertThat(cmd.stream().filter(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxDirect")))
+        .isNotEmpty()
+        .allMatch(own::contains);
+
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    try {
+      Future<Integer> joined =
+          exec.submit(() -> FlinkCluster.runTaskManager(dir, "127.0.0.2", "taskmanager-b"));
+      FlinkCluster.Registration r = FlinkCluster.awaitTaskManagers(dir, 2, Duration.ofSeconds(60));
+      System.out.printf("second TaskManager registered after %d ms%n", r.waited().toMillis());
+      assertThat(r.taskManagers()).hasSize(2);
+      assertThat(r.slots()).isEqualTo(2);
+      assertThat(r.taskManagers()).anyMatch(t -> t.path().contains("@127.0.0.2:"));
+      assertThat(FlinkCluster.joined(dir))
+          .singleElement()
+          .satisfies(j -> assertThat(j.host()).isEqualTo("127.0.0.2"));
+      long pid = FlinkCluster.joined(dir).get(0).pid();
+
+      FlinkCluster.StopReport report = FlinkCluster.stop(dir).orElseThrow();
+      assertThat(report.processes())
+          .extracting(FlinkCluster.StopReport.Stopped::name)
+          .containsExactly("jobmanager", "taskmanager-1", "taskmanager-b");
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+      // runTaskManager returns once its TaskManager has ended.
+      assertThat(joined.get(20, TimeUnit.SECONDS)).isNotNull();
+      assertThat(dir.resolve(FlinkCluster.JOINED_DIR)).doesNotExist();
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
   private static long rssMiB(ClusterInfo info) throws Exception {
     long kib = 0;
     for (ClusterInfo.ProcessInfo p : info.processes()) {

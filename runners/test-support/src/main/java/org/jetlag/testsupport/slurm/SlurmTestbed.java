@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A JUnit 5 extension that brings up the real testbed of {@code scripts/testbed} once per test run:
- * munge, MariaDB, slurmdbd, slurmctld, slurmd and sshd on 127.0.0.1, in {@code
+ * munge, MariaDB, slurmdbd, slurmctld, a slurmd per Slurm node (node1 on 127.0.0.1, node2 on
+ * 127.0.0.2, ...; {@code $JETLAG_TESTBED_NODES}, default 2) and sshd, in {@code
  * target/slurm-testbed} of the module under test. It installs the packages first when they are
  * missing (as root, with apt-get), and stops every daemon by its recorded PID when the test run
  * ends. When the packages cannot be installed or the daemons do not start, the tests fail with the
@@ -36,6 +37,8 @@ public final class SlurmTestbed implements BeforeAllCallback, ParameterResolver 
    * @param javaKey the client private key a Java SSH client can read (ECDSA)
    * @param hostPublicKey sshd's ECDSA host key
    * @param slurmConf the slurm.conf clients use
+   * @param nodes the Slurm nodes, all in the default partition
+   * @param cpusPerNode the CPUs each node has in Slurm
    * @param startSeconds how long bringing it up took
    */
   public record Env(
@@ -46,6 +49,8 @@ public final class SlurmTestbed implements BeforeAllCallback, ParameterResolver 
       Path javaKey,
       Path hostPublicKey,
       Path slurmConf,
+      int nodes,
+      int cpusPerNode,
       double startSeconds) {
 
     /**
@@ -142,6 +147,8 @@ public final class SlurmTestbed implements BeforeAllCallback, ParameterResolver 
         Path.of(env.get("SSH_JAVA_KEY")),
         Path.of(env.get("SSH_HOST_KEY_PUB")),
         Path.of(env.get("SLURM_CONF")),
+        Integer.parseInt(env.getOrDefault("SLURM_NODES", "1")),
+        Integer.parseInt(env.getOrDefault("SLURM_CPUS", "2")),
         secs);
   }
 

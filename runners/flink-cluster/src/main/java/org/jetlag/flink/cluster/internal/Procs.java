@@ -38,6 +38,26 @@ public final class Procs {
         .start();
   }
 
+  /**
+   * This machine's host name ({@code /proc/sys/kernel/hostname}, else the JDK's idea of it, else
+   * {@code "unknown"}): which node a recorded PID belongs to.
+   */
+  public static String hostName() {
+    try {
+      String n = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8);
+      if (!n.isBlank()) {
+        return n.strip();
+      }
+    } catch (IOException e) {
+      // Not Linux: ask the JDK.
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
+    }
+  }
+
   /** When the process started, as ISO-8601, or "" when the system does not say. */
   public static String startInstant(ProcessHandle p) {
     return p.info().startInstant().map(Instant::toString).orElse("");
