@@ -194,7 +194,7 @@ class SessionJobsOnClusterTest {
         CliRun.of("submit", graph.toString(), "--target", "flink://127.0.0.1:" + closed, "--wait");
     assertThat(sub.code()).as(sub.toString()).isEqualTo(ExitCodes.RUN_FAILED);
     assertThat(sub.out()).contains("FAILED (JOB_EXECUTION_FAILED)");
-    assertThat(sub.err()).contains("the job's log").contains("127.0.0.1:" + closed);
+    assertThat(sub.err()).contains("the driver's log").contains("127.0.0.1:" + closed);
   }
 
   private long driverPid(String id) throws IOException {

@@ -389,6 +389,11 @@ public final class BeamRunner implements Runner {
             }
 
             @Override
+            public boolean spreadChunks() {
+              return engine instanceof Engine.FlinkCluster;
+            }
+
+            @Override
             public void run(Pipeline p) {
               if (run.cancelled.get()) {
                 throw new CancellationException("run cancelled");

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Redistribute;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -107,6 +108,16 @@ public final class Lowering {
 
     /** Runs {@code p} to its end; throws when it fails or the run is cancelled. */
     void run(Pipeline p);
+
+    /**
+     * True when chunk indices are to be spread over the workers before any chunk is read: a Flink
+     * cluster hands its source splits to whichever reader asks first, so without this the first
+     * TaskManager to start could read, and compute, every chunk. Elsewhere it only costs a shuffle
+     * (measured: 1 s more on the DirectRunner for 256 MiB).
+     */
+    default boolean spreadChunks() {
+      return false;
+    }
   }
 
   /**
@@ -248,7 +259,11 @@ public final class Lowering {
       for (long i = 0; i < count; i++) {
         idx.add(i);
       }
-      return p.apply(step, Create.of(idx).withCoder(VarLongCoder.of()));
+      PCollection<Long> created = p.apply(step, Create.of(idx).withCoder(VarLongCoder.of()));
+      // see Stages.spreadChunks
+      return count > 1 && stages.spreadChunks()
+          ? created.apply(step + "/spread", Redistribute.arbitrarily())
+          : created;
     }
 
     /** Lowers {@code g}; returns its outputs by name. */

@@ -202,7 +202,9 @@ public final class JobCommand implements Callable<Integer> {
     if (end.status().equals("FAILED")) {
       Optional<String> log = c.log(uuid, 30);
       if (log.isPresent()) {
-        err.println("the job's log (last lines of jetlag.log):");
+        err.println(
+            (c instanceof SessionJobs ? "the driver's log" : "remote log")
+                + " (last lines of jetlag.log):");
         log.get().lines().forEach(l -> err.println("  | " + l));
       } else {
         err.println("no remote log: " + Remote.oneLine(end.lastMessage()));
