@@ -28,6 +28,12 @@ public final class Advice {
   /** Peak live bytes, as a multiple of the input bytes, above which memory is reported. */
   public static final double MEMORY_RATIO = 2.0;
 
+  /**
+   * Share of the engine jobs' time that worker threads must spend in tasks for the jobs' own
+   * overhead (translation, scheduling, deployment) not to be reported.
+   */
+  public static final double ENGINE_BUSY_FRACTION = 0.2;
+
   /** Median task duration the chunk-size advice aims for, in microseconds. */
   static final double TARGET_TASK_MICROS = 200;
 
@@ -39,7 +45,9 @@ public final class Advice {
     List<String> out = new ArrayList<>();
     smallTasks(f, out);
     dominantNode(f, out);
-    idleWorkers(f, out);
+    if (!engineOverhead(f, out)) {
+      idleWorkers(f, out); // idle workers are no news when the engine's own work is the run
+    }
     memory(f, out);
     dropped(f, out);
     return List.copyOf(out);
@@ -93,6 +101,49 @@ public final class Advice {
             Format.nanos(top.totalNanos()),
             Format.nanos(f.taskNanos()),
             Format.percent(1 - share)));
+  }
+
+  /**
+   * On an engine that runs the graph as jobs (Beam on Flink: trace phases named {@code job …}),
+   * when the tasks fill little of the jobs' time the rest is the engine's per-job work. Says so,
+   * and what to do; returns true when it did.
+   */
+  private static boolean engineOverhead(TraceFacts f, List<String> out) {
+    Trace t = f.trace();
+    List<Phase> jobs = t.phases().stream().filter(p -> p.name().startsWith("job ")).toList();
+    double wall = t.info().wallMicros();
+    List<TraceFacts.Lane> lanes = f.taskLanes();
+    if (jobs.isEmpty() || wall <= 0 || t.droppedSpans() > 0) {
+      return false;
+    }
+    double inJobs = jobs.stream().mapToDouble(p -> p.end() - p.start()).sum();
+    double busy = lanes.stream().mapToDouble(TraceFacts.Lane::busyMicros).sum();
+    // the run's parallelism: an engine's task threads come and go with its jobs, so there are
+    // many more lanes than threads at work at once
+    int threads = Math.max(1, t.info().threads());
+    if (inJobs <= 0 || busy / (inJobs * threads) >= ENGINE_BUSY_FRACTION) {
+      return false;
+    }
+    int n = jobs.size();
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "%s spent most of the run on its own work: %d job%s took %s of the %s run, and the"
+                + " tasks kept its %d parallel workers busy only %s of that — each job pays about %s of"
+                + " translation, scheduling and deployment%s",
+            t.info().runner(),
+            n,
+            n == 1 ? "" : "s",
+            Format.micros(inJobs),
+            Format.micros(wall),
+            threads,
+            Format.percent(busy / (inJobs * threads)),
+            Format.micros((inJobs - busy / threads) / n),
+            n > 1
+                ? "; a loop runs one job per iteration there, so this graph runs faster with"
+                    + " --runner local"
+                : "; it pays off only on inputs far larger than this one"));
+    return true;
   }
 
   private static void idleWorkers(TraceFacts f, List<String> out) {

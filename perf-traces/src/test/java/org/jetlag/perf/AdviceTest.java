@@ -112,6 +112,58 @@ class AdviceTest {
     assertThat(Advice.of(empty)).isEmpty();
   }
 
+  @Test
+  void anEngineWhoseJobsAreMostlyOverheadIsToldSoInsteadOfIdleWorkers() {
+    Trace t = BASE.withThreads(2).generate();
+    double wall = t.info().wallMicros();
+    // the same tasks inside three jobs that last 40 times as long: the engine's own work
+    Trace slow = onEngine(t, 40 * wall, 3);
+    assertThat(Advice.of(slow))
+        .filteredOn(a -> a.startsWith("flink[local] spent most of the run on its own work"))
+        .singleElement()
+        .asString()
+        .contains("3 jobs took")
+        .contains("a loop runs one job per iteration there")
+        .contains("--runner local");
+    assertThat(line(slow, "workers were idle")).isEmpty();
+    assertThat(line(onEngine(t, 40 * wall, 1), "flink[local] spent"))
+        .singleElement()
+        .asString()
+        .contains("1 job took")
+        .contains("inputs far larger");
+    // jobs that are mostly tasks get no such line
+    assertThat(line(onEngine(t, wall, 1), "flink[local] spent")).isEmpty();
+    // nor does a run without jobs (the local runner)
+    assertThat(line(t, "flink[local] spent")).isEmpty();
+  }
+
+  /** {@code t}'s tasks in a run of {@code wall} µs on embedded Flink, as {@code jobs} jobs. */
+  private static Trace onEngine(Trace t, double wall, int jobs) {
+    List<Phase> phases = new ArrayList<>();
+    phases.add(new Phase("prepare (stage inputs, lower)", 0, 0));
+    double each = wall / jobs;
+    for (int j = 0; j < jobs; j++) {
+      phases.add(new Phase("job " + (j + 1) + " (submit and run)", j * each, (j + 1) * each));
+    }
+    RunInfo i = t.info();
+    return new Trace(
+        new RunInfo(
+            i.graphName(),
+            i.graphHash(),
+            "flink[local]",
+            i.threads(),
+            i.startEpochMillis(),
+            wall,
+            i.jetlagVersion(),
+            i.chunkBytes()),
+        t.graph(),
+        t.nodes(),
+        t.spans(),
+        t.counters(),
+        0,
+        phases);
+  }
+
   private static List<String> line(Trace t, String prefix) {
     List<String> out = new ArrayList<>();
     for (String a : Advice.of(t)) {
