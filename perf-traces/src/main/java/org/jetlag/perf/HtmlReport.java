@@ -241,7 +241,14 @@ public final class HtmlReport {
               + (t.droppedSpans() > 0 ? " (all were dropped)" : "")
               + ".</p>");
     }
-    sb.append("<div class=\"tl\"><canvas id=\"timeline\"></canvas>")
+    if (!t.phases().isEmpty()) {
+      sb.append(
+          "<p class=\"hint\">The top lane is the client: preparing the run, submitting and"
+              + " waiting for each engine job, collecting the outputs. Time there without tasks"
+              + " below is the engine's own work.</p>\n");
+    }
+    sb.append("<div class=\"tl\"><canvas id=\"phases\" class=\"strip\"></canvas>")
+        .append("<canvas id=\"timeline\"></canvas>")
         .append("<canvas id=\"util\" class=\"strip\"></canvas>")
         .append("<canvas id=\"mem\" class=\"strip\"></canvas></div>\n")
         .append("<div id=\"node-legend\" class=\"legend nodes\"></div>\n</section>\n");
@@ -504,6 +511,17 @@ public final class HtmlReport {
         sb.append(',').append(Math.round(c.value()));
         first = false;
       }
+    }
+    sb.append("],\n\"phases\":[");
+    for (int k = 0; k < t.phases().size(); k++) {
+      Phase ph = t.phases().get(k);
+      sb.append(k == 0 ? "[" : ",[");
+      Html.jsonString(sb, ph.name());
+      sb.append(',');
+      num(sb, ph.start());
+      sb.append(',');
+      num(sb, ph.end());
+      sb.append(']');
     }
     sb.append("]}");
   }

@@ -83,6 +83,45 @@ class HtmlReportTest {
   }
 
   @Test
+  void drawsTheClientsPhasesAsALaneWhenTheTraceHasThem() throws Exception {
+    Trace t = TraceGenerator.seeded(5).generate();
+    assertThat(HtmlReport.render(t)).doesNotContain("The top lane is the client");
+    assertThat(data(HtmlReport.render(t)).path("phases").size()).isZero();
+    double wall = t.info().wallMicros();
+    String evil = "<script>alert(1)</script>";
+    Trace withPhases =
+        new Trace(
+            t.info(),
+            t.graph(),
+            t.nodes(),
+            t.spans(),
+            t.counters(),
+            0,
+            List.of(
+                new Phase("prepare (stage inputs, lower)", 0, wall / 4),
+                new Phase("job 1 " + evil, wall / 4, wall)));
+    String html = HtmlReport.render(withPhases);
+    assertThat(html).contains("The top lane is the client");
+    com.fasterxml.jackson.databind.JsonNode phases = data(html).path("phases");
+    assertThat(phases.size()).isEqualTo(2);
+    assertThat(phases.get(1).get(0).asText()).isEqualTo("job 1 " + evil);
+    // times in µs, as the spans' (rounded like them)
+    assertThat(phases.get(1).get(1).asDouble())
+        .isCloseTo(wall / 4, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(phases.get(1).get(2).asDouble())
+        .isCloseTo(wall, org.assertj.core.data.Offset.offset(1.0));
+    // the name reaches the page only inside the JSON data, escaped
+    assertThat(html.split("<script", -1)).hasSize(3);
+  }
+
+  /** The report's embedded data (the JSON in {@code <script id="data">}). */
+  private static com.fasterxml.jackson.databind.JsonNode data(String html) throws Exception {
+    int a = html.indexOf('>', html.indexOf("id=\"data\"")) + 1;
+    int b = html.indexOf("</script>", a);
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(html.substring(a, b));
+  }
+
+  @Test
   void rendersTheSameTraceToTheSameText() {
     Trace t = TraceGenerator.seeded(8).generate();
     assertThat(HtmlReport.render(t)).isEqualTo(HtmlReport.render(t));

@@ -133,7 +133,48 @@
     if (m.length) { strip(mem, 'live memory', m, Math.max(peak, 1), fmtBytes, 0, 'rgba(217,72,15,0.2)', '#d9480f'); }
   }
 
-  function draw() { drawTimeline(); drawStrips(); }
+  // The client's phases (Beam runs): one lane of named bars above the workers' lanes.
+  var phasesCanvas = document.getElementById('phases');
+  var PHASE_COLORS = ['#9fb3c8', '#bcccdc'];
+  function drawPhases() {
+    phasesCanvas.style.display = D.phases.length ? 'block' : 'none';
+    if (!D.phases.length) { return; }
+    var c = setup(phasesCanvas, LANE + 8), g = c.g, w = c.w;
+    g.fillStyle = '#f3f5f8'; g.fillRect(LABEL, 2, w - LABEL - 8, LANE);
+    g.fillStyle = '#3e4c59'; g.textAlign = 'right';
+    g.fillText('client', LABEL - 8, LANE - 3);
+    g.save();
+    g.beginPath(); g.rect(LABEL, 0, w - LABEL - 8, LANE + 8); g.clip();
+    g.textAlign = 'left';
+    for (var i = 0; i < D.phases.length; i++) {
+      var p = D.phases[i], x0 = xOf(p[1], w), x1 = xOf(p[2], w);
+      if (x1 < LABEL || x0 > w - 8) { continue; }
+      g.fillStyle = PHASE_COLORS[i % 2];
+      g.fillRect(x0, 3, Math.max(1, x1 - x0 - 1), LANE - 2);
+      if (x1 - x0 > 40) {
+        var name = p[0], room = x1 - Math.max(x0, LABEL) - 8;
+        while (name.length > 1 && g.measureText(name).width > room) { name = name.slice(0, -2) + '\u2026'; }
+        g.fillStyle = '#1f2933';
+        if (g.measureText(name).width <= room) { g.fillText(name, Math.max(x0, LABEL) + 4, LANE - 3); }
+      }
+    }
+    g.restore();
+  }
+  function phaseAt(ev) {
+    var r = phasesCanvas.getBoundingClientRect(), t = tOf(ev.clientX - r.left, phasesCanvas.clientWidth);
+    for (var i = 0; i < D.phases.length; i++) {
+      if (D.phases[i][1] <= t && t <= D.phases[i][2]) { return D.phases[i]; }
+    }
+    return null;
+  }
+  phasesCanvas.addEventListener('mousemove', function (ev) {
+    var p = phaseAt(ev);
+    if (!p) { tip.hidden = true; return; }
+    showTip(ev, p[0] + '\n' + 'duration ' + fmt(p[2] - p[1]) + ' \u00b7 start ' + fmt(p[1]));
+  });
+  phasesCanvas.addEventListener('mouseleave', function () { tip.hidden = true; });
+
+  function draw() { drawPhases(); drawTimeline(); drawStrips(); }
 
   function spanAt(ev) {
     var r = tl.getBoundingClientRect(), x = ev.clientX - r.left, y = ev.clientY - r.top;
