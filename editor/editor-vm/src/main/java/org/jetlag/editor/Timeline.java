@@ -5,27 +5,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jetlag.perf.Phase;
 import org.jetlag.perf.Span;
 import org.jetlag.perf.Trace;
 
 /**
- * A run's tasks laid out for the timeline panel: one lane per worker thread, a bar per task.
+ * A run's tasks laid out for the timeline panel: one lane per worker thread, a bar per task; for
+ * runs made of engine jobs (Beam) a first lane with the client's phases (preparing, each job's
+ * submission and run, collecting outputs), whose bars name no node.
  *
  * @param lanes the lanes sorted by worker, then thread name
  * @param endMicros the time of the last bar's end (the x range is 0 to this)
  * @param droppedSpans tasks not kept in the trace (the legend says so)
  */
 public record Timeline(List<Lane> lanes, double endMicros, long droppedSpans) {
+  /** The op of the client lane's bars (no op of the catalogue has this name). */
+  public static final String PHASE_OP = "client phase";
+
   /**
-   * One worker thread's lane.
+   * One worker thread's lane, or the client's.
    *
-   * @param name {@code worker / thread}
-   * @param bars the tasks it ran, by start
+   * @param name {@code worker / thread}, or {@code client}
+   * @param bars the tasks it ran, by start (the client's: its phases, key = the phase's name)
+   * @param client true for the client's phases, whose bars select nothing
    */
-  public record Lane(String name, List<Bar> bars) {
+  public record Lane(String name, List<Bar> bars, boolean client) {
     /** Copies the list. */
     public Lane {
       bars = List.copyOf(bars);
+    }
+
+    /** A worker thread's lane. */
+    public Lane(String name, List<Bar> bars) {
+      this(name, bars, false);
     }
   }
 
@@ -81,6 +93,14 @@ public record Timeline(List<Lane> lanes, double endMicros, long droppedSpans) {
       end = Math.max(end, s.end());
     }
     List<Lane> lanes = new ArrayList<>();
+    if (!t.phases().isEmpty()) {
+      List<Bar> phases = new ArrayList<>();
+      for (Phase p : t.phases()) {
+        phases.add(new Bar(p.name(), PHASE_OP, -1, p.start(), p.end(), List.of()));
+        end = Math.max(end, p.end());
+      }
+      lanes.add(new Lane("client", phases, true));
+    }
     byLane.forEach((k, v) -> lanes.add(new Lane(k, v)));
     return new Timeline(lanes, Math.max(end, t.info().wallMicros()), t.droppedSpans());
   }

@@ -70,7 +70,9 @@ public final class TimelineView extends Pane {
             viewEnd = 0;
             draw();
           } else if (!panned) {
-            barAt(e).ifPresent(b -> vm.selectKey(b.key()));
+            barAt(e)
+                .filter(b -> !b.op().equals(Timeline.PHASE_OP))
+                .ifPresent(b -> vm.selectKey(b.key()));
           }
         });
     // the wheel zooms around the pointer; dragging pans; a double click shows the whole run
@@ -218,9 +220,12 @@ public final class TimelineView extends Pane {
         if (x1 <= lastPx) {
           continue; // sub-pixel bars under one already drawn
         }
-        g.setFill(Colors.ofKey(b.key()));
+        g.setFill(
+            lane.client()
+                ? Color.web(lane.bars().indexOf(b) % 2 == 0 ? "#9fb3c8" : "#bcccdc")
+                : Colors.ofKey(b.key()));
         g.fillRect(x0, y + 3, x1 - x0, LANE_H - 6);
-        if (selected.contains(b.key())) {
+        if (!lane.client() && selected.contains(b.key())) {
           g.setStroke(Color.web("#0d47a1"));
           g.setLineWidth(2);
           g.strokeRect(x0, y + 2, x1 - x0, LANE_H - 4);
