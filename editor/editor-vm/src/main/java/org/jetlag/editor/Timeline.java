@@ -133,8 +133,8 @@ public record Timeline(List<Lane> lanes, double endMicros, long droppedSpans) {
     return Optional.empty();
   }
 
-  /** Every task count. */
+  /** How many tasks there are (the client lane's phases are not tasks). */
   public int barCount() {
-    return lanes.stream().mapToInt(l -> l.bars().size()).sum();
+    return lanes.stream().filter(l -> !l.client()).mapToInt(l -> l.bars().size()).sum();
   }
 }

@@ -43,6 +43,7 @@ class TimelineTest {
         .containsExactly("prepare (stage inputs, lower)", "job 1 (submit and run on flink[local])");
     assertThat(client.bars()).allMatch(b -> b.op().equals(Timeline.PHASE_OP));
     assertThat(t.lanes().subList(1, 3)).noneMatch(Timeline.Lane::client);
+    assertThat(t.barCount()).as("tasks, not phases").isEqualTo(2);
     // the x range covers the last phase, which outlasts the tasks and the recorded wall time
     assertThat(t.endMicros()).isEqualTo(1200);
     assertThat(t.barAt(0, 600, 0).orElseThrow().key()).startsWith("job 1");
