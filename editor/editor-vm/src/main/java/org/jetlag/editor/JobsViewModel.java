@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -460,38 +461,32 @@ public final class JobsViewModel {
     TimedCalls.Call<RemoteJob> c =
         calls.start(
             target + ": submit", services.timing().transfer(), () -> service(src.get()).submit(s));
-    track(
-        c.result()
-            .handle((job, err) -> err)
-            .thenCompose(
-                err ->
-                    onUi(
-                        () -> {
-                          busy.set(false);
-                          if (err != null) {
-                            services
-                                .dialogs()
-                                .showError(
-                                    "Cannot submit to " + target,
-                                    messageOf(err)
-                                        + (isTimeout(err)
-                                            ? "\nThe job may have been created all the same:"
-                                                + " refresh the jobs list."
-                                            : ""));
-                            editor.say("submit failed");
-                            return;
-                          }
-                          RemoteJob job = c.result().join();
-                          JobRow row = new JobRow(src.get().kind(), job);
-                          watched.add(row.key());
-                          List<JobRow> all = new ArrayList<>(rows);
-                          all.removeIf(r -> r.key().equals(row.key()));
-                          all.add(0, row);
-                          setRows(all);
-                          select(Optional.of(row));
-                          editor.say("submitted job " + job.uuid() + " to " + target);
-                          startRefresh();
-                        })));
+    whenDone(
+        c,
+        err -> {
+          busy.set(false);
+          services
+              .dialogs()
+              .showError(
+                  "Cannot submit to " + target,
+                  messageOf(err)
+                      + (isTimeout(err)
+                          ? "\nThe job may have been created all the same: refresh the jobs list."
+                          : ""));
+          editor.say("submit failed");
+        },
+        job -> {
+          busy.set(false);
+          JobRow row = new JobRow(src.get().kind(), job);
+          watched.add(row.key());
+          List<JobRow> all = new ArrayList<>(rows);
+          all.removeIf(r -> r.key().equals(row.key()));
+          all.add(0, row);
+          setRows(all);
+          select(Optional.of(row));
+          editor.say("submitted job " + job.uuid() + " to " + target);
+          startRefresh();
+        });
   }
 
   private void remember(SubmitForm form) {
@@ -536,22 +531,13 @@ public final class JobsViewModel {
               service(src.get()).cancel(row.id());
               return true;
             });
-    track(
-        c.result()
-            .handle((ok, err) -> err)
-            .thenCompose(
-                err ->
-                    onUi(
-                        () -> {
-                          if (err != null) {
-                            services
-                                .dialogs()
-                                .showError("Cannot cancel job " + row.id(), messageOf(err));
-                            return;
-                          }
-                          editor.say("cancel requested for job " + row.id());
-                          startRefresh();
-                        })));
+    whenDone(
+        c,
+        err -> services.dialogs().showError("Cannot cancel job " + row.id(), messageOf(err)),
+        ok -> {
+          editor.say("cancel requested for job " + row.id());
+          startRefresh();
+        });
   }
 
   // ------------------------------------------------------------------ fetch and open
@@ -635,21 +621,17 @@ public final class JobsViewModel {
                   "FAILED".equals(row.state()) ? svc.log(row.id(), LOG_LINES) : Optional.empty();
               return new Fetched(dir, files, FetchedOutputs.previews(dir), log);
             });
-    track(
-        c.result()
-            .handle((f, err) -> err)
-            .thenCompose(
-                err ->
-                    onUi(
-                        () -> {
-                          busy.set(false);
-                          if (err != null) {
-                            services.dialogs().showError(title, messageOf(err));
-                            editor.say("fetch failed");
-                            return;
-                          }
-                          open(row, c.result().join());
-                        })));
+    whenDone(
+        c,
+        err -> {
+          busy.set(false);
+          services.dialogs().showError(title, messageOf(err));
+          editor.say("fetch failed");
+        },
+        f -> {
+          busy.set(false);
+          open(row, f);
+        });
   }
 
   private record Fetched(
@@ -721,7 +703,7 @@ public final class JobsViewModel {
     return s;
   }
 
-  private void withLog(JobRow r, java.util.function.Consumer<String> show) {
+  private void withLog(JobRow r, Consumer<String> show) {
     Optional<JobSource> src =
         services.sources().stream().filter(x -> x.kind().equals(r.source())).findFirst();
     if (src.isEmpty()) {
@@ -746,6 +728,27 @@ public final class JobsViewModel {
   /** Adds work to what {@link #lastAction()} waits for. */
   private void track(CompletableFuture<Void> f) {
     lastAction = CompletableFuture.allOf(lastAction, f);
+  }
+
+  /**
+   * When the user's call ends, on the UI thread: {@code onError} with its failure, else {@code
+   * onResult} with its result; the reaction is tracked in {@link #lastAction()}.
+   */
+  private <T> void whenDone(
+      TimedCalls.Call<T> call, Consumer<Throwable> onError, Consumer<T> onResult) {
+    track(
+        call.result()
+            .handle((value, err) -> err)
+            .thenCompose(
+                err ->
+                    onUi(
+                        () -> {
+                          if (err != null) {
+                            onError.accept(err);
+                          } else {
+                            onResult.accept(call.result().join());
+                          }
+                        })));
   }
 
   private static String logText(Optional<String> log) {
