@@ -184,9 +184,9 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() {
-      checkAtLeast("--taskmanagers", taskManagers, 1);
+      checkAtLeast(spec, "--taskmanagers", taskManagers, 1);
       if (slots != null) {
-        checkAtLeast("--slots", slots, 1);
+        checkAtLeast(spec, "--slots", slots, 1);
       }
       if (memory != null) {
         checkMemory("--memory", memory);
@@ -244,13 +244,6 @@ final class ClusterCommand implements Runnable {
       out.println("Stop it:");
       out.println("  jetlag cluster stop" + dirArgument(dir));
       return ExitCodes.OK;
-    }
-
-    private void checkAtLeast(String option, int value, int min) {
-      if (value < min) {
-        throw new ParameterException(
-            spec.commandLine(), option + ": expected at least " + min + ", got " + value);
-      }
     }
 
     private void checkMemory(String option, long bytes) {
@@ -568,10 +561,7 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (taskManagers < 1) {
-        throw new ParameterException(
-            spec.commandLine(), "--taskmanagers: expected at least 1, got " + taskManagers);
-      }
+      checkAtLeast(spec, "--taskmanagers", taskManagers, 1);
       FlinkCluster.Registration r;
       try {
         r =
@@ -597,6 +587,14 @@ final class ClusterCommand implements Runnable {
         out.printf(Locale.ROOT, "  %s  %d slots  %s%n", t.id(), t.slots(), t.path());
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** A usage error of {@code spec}'s command unless {@code value} is at least {@code min}. */
+  private static void checkAtLeast(CommandSpec spec, String option, int value, int min) {
+    if (value < min) {
+      throw new ParameterException(
+          spec.commandLine(), option + ": expected at least " + min + ", got " + value);
     }
   }
 
