@@ -209,13 +209,22 @@ public final class RemoteJobs {
       Path tmp = Files.createTempFile("jetlag-log-", ".txt");
       try {
         c.downloadOutput(uuid, "jetlag.log", tmp, true);
-        List<String> all = Files.readAllLines(tmp, StandardCharsets.UTF_8);
-        return Optional.of(
-            String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())));
+        return lastLines(tmp, lines);
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException | JetLagException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The last {@code lines} lines of a local log file, or empty when it cannot be read. */
+  static Optional<String> lastLines(Path log, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return Optional.of(
+          String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())));
+    } catch (IOException e) {
       return Optional.empty();
     }
   }

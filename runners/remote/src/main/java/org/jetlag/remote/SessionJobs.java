@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -326,14 +325,7 @@ public final class SessionJobs implements JobService {
 
   @Override
   public Optional<String> log(String id, int lines) {
-    Path log = folder(id).resolve("output").resolve("jetlag.log");
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return Optional.of(
-          String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return RemoteJobs.lastLines(folder(id).resolve("output").resolve("jetlag.log"), lines);
   }
 
   /** The job's folder. */
