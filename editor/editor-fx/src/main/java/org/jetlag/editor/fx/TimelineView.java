@@ -208,7 +208,8 @@ public final class TimelineView extends Pane {
       g.setFill(Color.web("#37474f"));
       g.fillText(lane.name(), 6, y + LANE_H / 2, LEFT - 12);
       double lastPx = -1;
-      for (Timeline.Bar b : lane.bars()) {
+      for (int k = 0; k < lane.bars().size(); k++) {
+        Timeline.Bar b = lane.bars().get(k);
         if (b.end() < t0) {
           continue;
         }
@@ -221,9 +222,7 @@ public final class TimelineView extends Pane {
           continue; // sub-pixel bars under one already drawn
         }
         g.setFill(
-            lane.client()
-                ? Color.web(lane.bars().indexOf(b) % 2 == 0 ? "#9fb3c8" : "#bcccdc")
-                : Colors.ofKey(b.key()));
+            lane.client() ? Color.web(k % 2 == 0 ? "#9fb3c8" : "#bcccdc") : Colors.ofKey(b.key()));
         g.fillRect(x0, y + 3, x1 - x0, LANE_H - 6);
         if (!lane.client() && selected.contains(b.key())) {
           g.setStroke(Color.web("#0d47a1"));
