@@ -57,6 +57,7 @@ import org.jetlag.runner.RunOptions;
 import org.jetlag.runner.RunRequest;
 import org.jetlag.runner.RunResult;
 import org.jetlag.runner.Runner;
+import org.jetlag.runner.plan.Planner;
 
 /**
  * The editor window's view model: the document and its history, files, validation, the palette and
@@ -98,9 +99,6 @@ public final class EditorViewModel {
       Objects.requireNonNull(stateDir, "stateDir");
     }
   }
-
-  /** Extensions of data files a graph input may be read from, in the order looked for. */
-  public static final List<String> INPUT_EXTENSIONS = List.of("npy", "arrow", "csv");
 
   private final Services services;
   private final StateFiles state;
@@ -873,14 +871,14 @@ public final class EditorViewModel {
     if (known != null && Files.exists(known)) {
       return Optional.of(known);
     }
-    for (String ext : INPUT_EXTENSIONS) {
-      Path p = base.resolve(name + "." + ext);
-      if (Files.exists(p)) {
-        return Optional.of(p);
-      }
+    Optional<Path> beside = Planner.inputBeside(base, name);
+    if (beside.isPresent()) {
+      return beside;
     }
     Optional<Path> chosen =
-        services.dialogs().chooseFileToOpen("Data for input '" + name + "'", INPUT_EXTENSIONS);
+        services
+            .dialogs()
+            .chooseFileToOpen("Data for input '" + name + "'", Planner.INPUT_EXTENSIONS);
     chosen.ifPresent(p -> inputFiles.put(name, p));
     return chosen;
   }

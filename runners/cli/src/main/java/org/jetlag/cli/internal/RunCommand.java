@@ -83,8 +83,6 @@ final class RunCommand
     npy
   }
 
-  private static final List<String> INPUT_EXTENSIONS = List.of(".npy", ".arrow", ".csv");
-
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "GRAPH", description = "The graph JSON file.")
@@ -544,11 +542,7 @@ final class RunCommand
         files.put(name, Path.of(given).toAbsolutePath().normalize());
         continue;
       }
-      Optional<Path> found =
-          INPUT_EXTENSIONS.stream()
-              .map(ext -> baseDir.resolve(name + ext))
-              .filter(Files::isRegularFile)
-              .findFirst();
+      Optional<Path> found = org.jetlag.runner.plan.Planner.inputBeside(baseDir, name);
       if (found.isEmpty()) {
         throw new CliException(
             ExitCodes.RUN_FAILED,

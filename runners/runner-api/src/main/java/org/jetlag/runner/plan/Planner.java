@@ -155,6 +155,21 @@ public final class Planner {
     onValue.accept(t);
   }
 
+  /** The extensions of a graph input's data file, in the order {@link #inputBeside} tries them. */
+  public static final List<String> INPUT_EXTENSIONS = List.of("npy", "arrow", "csv");
+
+  /**
+   * The data file of graph input {@code name} in {@code dir} when none was given: {@code
+   * <name>.npy}, else {@code <name>.arrow}, else {@code <name>.csv}; empty when there is none. The
+   * command line's run and submit and the editor all look for inputs this way.
+   */
+  public static java.util.Optional<Path> inputBeside(Path dir, String name) {
+    return INPUT_EXTENSIONS.stream()
+        .map(ext -> dir.resolve(name + "." + ext))
+        .filter(java.nio.file.Files::isRegularFile)
+        .findFirst();
+  }
+
   /** The reader op for a file name's extension. */
   public static OpKind.IoFn readerFor(Path file) {
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);

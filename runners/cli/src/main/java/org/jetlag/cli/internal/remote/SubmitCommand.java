@@ -1,13 +1,11 @@
 package org.jetlag.cli.internal.remote;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -223,11 +221,7 @@ public final class SubmitCommand implements Callable<Integer> {
         files.put(name, given.toAbsolutePath());
         continue;
       }
-      Optional<Path> found =
-          List.of(".npy", ".arrow", ".csv").stream()
-              .map(ext -> base.resolve(name + ext))
-              .filter(Files::isRegularFile)
-              .findFirst();
+      Optional<Path> found = org.jetlag.runner.plan.Planner.inputBeside(base, name);
       files.put(
           name,
           found.orElseThrow(
